@@ -1,0 +1,166 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+# Which kinds of area may stand directly above each kind ("" = a household or
+# any other contact of a village).
+ALLOWED_PARENT_KINDS = {
+    "township": (),
+    "village": ("township",),
+    "community": ("township",),
+    "group": ("village", "community"),
+    "": ("village", "community", "group"),
+}
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    village_kind = fields.Selection(
+        [
+            ("township", "Township"),
+            ("village", "Village Committee"),
+            ("community", "Community / Street Office"),
+            ("group", "Village Group"),
+        ],
+        string="Area Kind",
+        index=True,
+        tracking=True,
+        help="Set on the partners that make up the service area; empty for households and ordinary contacts.",
+    )
+    village_parent_id = fields.Many2one(
+        "res.partner",
+        string="Parent Area",
+        index=True,
+        tracking=True,
+        domain="[('village_kind', '!=', False)]",
+        help="The area above: a group's village, a village's township, or for a "
+        "household its village or village group.",
+    )
+    village_child_ids = fields.One2many(
+        "res.partner", "village_parent_id", string="Areas and Households Below"
+    )
+    village_id = fields.Many2one(
+        "res.partner",
+        string="Village",
+        compute="_compute_village_id",
+        store=True,
+        recursive=True,
+        index=True,
+        help="The village committee or community this partner belongs to.",
+    )
+    village_township_id = fields.Many2one(
+        "res.partner",
+        string="Township",
+        compute="_compute_village_township_id",
+        store=True,
+        recursive=True,
+        index=True,
+    )
+    village_station_id = fields.Many2one(
+        "helpdesk.ticket.team",
+        string="Power Supply Station",
+        index=True,
+        tracking=True,
+        domain="[('is_station', '=', True)]",
+    )
+    village_manager_id = fields.Many2one(
+        "res.users",
+        string="Account Manager",
+        index=True,
+        tracking=True,
+        help="The grid account manager who serves this village.",
+    )
+    village_contact_id = fields.Many2one(
+        "res.partner",
+        string="Village Contact",
+        tracking=True,
+        help="The full-time contact appointed by the village committee.",
+    )
+    village_household_count = fields.Integer(string="Households")
+    care_tag_ids = fields.Many2many("village.care.tag", string="Care Tags", help="e.g. elderly living alone")
+    village_chat_group_ids = fields.Many2many(
+        "village.chat.group",
+        "village_chat_group_village_rel",
+        "village_id",
+        "chat_group_id",
+        string="WeChat Groups",
+    )
+    village_household_ids = fields.One2many("res.partner", "village_id", string="Members of the Village")
+    village_member_count = fields.Integer(
+        string="Registered Households", compute="_compute_village_member_count"
+    )
+
+    @api.depends("village_kind", "village_parent_id.village_id")
+    def _compute_village_id(self):
+        for partner in self:
+            if partner.village_kind in ("village", "community"):
+                partner.village_id = partner
+            elif partner.village_kind == "township":
+                partner.village_id = False
+            else:
+                partner.village_id = partner.village_parent_id.village_id
+
+    @api.depends("village_kind", "village_parent_id.village_township_id")
+    def _compute_village_township_id(self):
+        for partner in self:
+            if partner.village_kind == "township":
+                partner.village_township_id = partner
+            else:
+                partner.village_township_id = partner.village_parent_id.village_township_id
+
+    def _compute_village_member_count(self):
+        counts = dict(
+            self.env["res.partner"]._read_group(
+                [("village_id", "in", self.ids), ("village_kind", "=", False)],
+                ["village_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.village_member_count = counts.get(partner, 0)
+
+    @api.constrains("village_kind", "village_parent_id")
+    def _check_village_hierarchy(self):
+        for partner in self:
+            parent = partner.village_parent_id
+            if not parent:
+                continue
+            if parent == partner:
+                raise ValidationError(
+                    self.env._("%(name)s cannot be its own parent area.", name=partner.name)
+                )
+            allowed = ALLOWED_PARENT_KINDS[partner.village_kind or ""]
+            if parent.village_kind not in allowed:
+                raise ValidationError(self._village_parent_error(partner, parent))
+        if self._has_cycle("village_parent_id"):
+            raise ValidationError(
+                self.env._("The service area cannot contain a cycle: an area cannot lie below itself.")
+            )
+
+    def _village_parent_error(self, partner, parent):
+        kinds = dict(self._fields["village_kind"]._description_selection(self.env))
+        if not partner.village_kind:
+            return self.env._(
+                "%(name)s is a household: it must belong to a village committee, a "
+                "community or a village group, not to %(parent)s.",
+                name=partner.name,
+                parent=parent.name,
+            )
+        if partner.village_kind == "township":
+            return self.env._("A township is the top of the service area and has no parent area.")
+        return self.env._(
+            "%(kind)s %(name)s cannot lie below %(parent)s (%(parent_kind)s): "
+            "a village group belongs to a village committee or community, and a "
+            "village committee or community to a township.",
+            kind=kinds[partner.village_kind],
+            name=partner.name,
+            parent=parent.name,
+            parent_kind=kinds.get(parent.village_kind) or self.env._("household"),
+        )
+
+    def action_view_village_households(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("village_service.res_partner_action_household")
+        action["domain"] = [("village_id", "=", self.id), ("village_kind", "=", False)]
+        action["context"] = {"default_village_parent_id": self.id}
+        return action

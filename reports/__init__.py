@@ -1,0 +1,1 @@
+from . import village_coverage_report

@@ -1,0 +1,86 @@
+"""Shared fixtures of the village_service tests: a bureau with two stations,
+their staff in each role, and villages, groups and households in each
+station. Kept out of `test_*` names so that no runner collects it twice."""
+
+from odoo import Command
+from odoo.tests.common import TransactionCase, new_test_user
+
+USER = "base.group_user,village_service.group_village_user"
+STATION = "base.group_user,village_service.group_village_station"
+MANAGER = "base.group_user,village_service.group_village_manager"
+
+
+class VillageServiceCase(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, mail_create_nolog=True, tz="Asia/Shanghai"))
+        Team = cls.env["helpdesk.ticket.team"]
+        Partner = cls.env["res.partner"]
+
+        cls.bureau = Team.create({"name": "Test County Bureau"})
+        cls.station_a = Team.create(
+            {"name": "Test Station A", "is_station": True, "parent_id": cls.bureau.id}
+        )
+        cls.station_b = Team.create(
+            {"name": "Test Station B", "is_station": True, "parent_id": cls.bureau.id}
+        )
+
+        def user(login, groups):
+            return new_test_user(cls.env, login=login, groups=groups, tz="Asia/Shanghai")
+
+        cls.manager_a = user("vs_manager_a", USER)
+        cls.manager_a2 = user("vs_manager_a2", USER)
+        cls.manager_b = user("vs_manager_b", USER)
+        cls.head_a = user("vs_head_a", STATION)
+        cls.head_b = user("vs_head_b", STATION)
+        cls.bureau_user = user("vs_bureau", MANAGER)
+        cls.plain_user = user("vs_plain", "base.group_user")
+        cls.station_a.write(
+            {
+                "user_id": cls.head_a.id,
+                "user_ids": [Command.set((cls.head_a | cls.manager_a | cls.manager_a2).ids)],
+            }
+        )
+        cls.station_b.write(
+            {"user_id": cls.head_b.id, "user_ids": [Command.set((cls.head_b | cls.manager_b).ids)]}
+        )
+
+        cls.township_a = Partner.create({"name": "Test Town A", "village_kind": "township"})
+        cls.township_b = Partner.create({"name": "Test Town B", "village_kind": "township"})
+        cls.village_a1 = Partner.create(
+            {
+                "name": "Test Village A1",
+                "village_kind": "village",
+                "village_parent_id": cls.township_a.id,
+                "village_station_id": cls.station_a.id,
+                "village_manager_id": cls.manager_a.id,
+            }
+        )
+        cls.village_a2 = Partner.create(
+            {
+                "name": "Test Community A2",
+                "village_kind": "community",
+                "village_parent_id": cls.township_a.id,
+                "village_station_id": cls.station_a.id,
+                "village_manager_id": cls.manager_a2.id,
+            }
+        )
+        cls.village_b1 = Partner.create(
+            {
+                "name": "Test Village B1",
+                "village_kind": "village",
+                "village_parent_id": cls.township_b.id,
+                "village_station_id": cls.station_b.id,
+                "village_manager_id": cls.manager_b.id,
+            }
+        )
+        cls.group_a1 = Partner.create(
+            {"name": "Test Group A1-1", "village_kind": "group", "village_parent_id": cls.village_a1.id}
+        )
+        cls.household_a1 = Partner.create(
+            {"name": "Test Household A1-1-01", "village_parent_id": cls.group_a1.id}
+        )
+        cls.household_b1 = Partner.create(
+            {"name": "Test Household B1-01", "village_parent_id": cls.village_b1.id}
+        )

@@ -1,0 +1,45 @@
+"""pytest plugin of `make test`, loaded with `-p pytest_village`.
+
+- Under CI=true a skipped test is a failure: Odoo skips browser tests
+  silently when Chromium or websocket-client is missing, and a run that
+  skipped them has not tested the tours.
+- The checkout may have any folder name, while Odoo imports the addon as
+  `odoo.addons.village_service`: test modules are imported under that name.
+"""
+
+import os
+from pathlib import Path
+
+import _pytest.pathlib
+import pytest
+
+ADDON = "village_service"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config):
+    resolve = _pytest.pathlib.resolve_pkg_root_and_module_name
+
+    def resolve_as_addon(path, *, consider_namespace_packages=False):
+        pkg_root, module_name = resolve(path, consider_namespace_packages=consider_namespace_packages)
+        try:
+            relative = Path(path).resolve().relative_to(ROOT)
+        except ValueError:
+            return pkg_root, module_name
+        parts = relative.with_suffix("").parts
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        return pkg_root, ".".join(("odoo", "addons", ADDON, *parts))
+
+    _pytest.pathlib.resolve_pkg_root_and_module_name = resolve_as_addon
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if os.environ.get("CI") == "true" and report.skipped:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"skipped under CI=true (a skipped test is not a pass): {reason}"

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# `make test`: a fresh database with the module (and its demo data, so a
+# broken demo file fails too), then the addon's whole suite under pytest-odoo,
+# then the compatibility check of the OCA helpdesk suites on the same database.
+source "$(dirname "$0")/common.sh"
+
+install_fresh "$TEST_DB" $((HTTP_PORT + 10))
+
+log "running the test suite (pytest-odoo)"
+export PYTHONPATH="$ROOT/tools${PYTHONPATH:+:$PYTHONPATH}"
+cd "$ROOT"
+# shellcheck disable=SC2086
+"$VENV/bin/pytest" -p pytest_village --odoo-config="$CONF" --odoo-database="$TEST_DB" \
+    --odoo-http -q -rfEs -p no:cacheprovider ${PYTEST_ARGS:-tests}
+
+if [ "${SKIP_COMPAT:-0}" != 1 ]; then
+    bash "$ROOT/tools/test_compat.sh" "$TEST_DB"
+fi
