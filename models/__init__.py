@@ -1,9 +1,8 @@
-from . import (
-    crm_lead,
-    helpdesk_ticket,
-    helpdesk_ticket_team,
-    res_config_settings,
-    res_partner,
-    village_care_tag,
-    village_chat_group,
-)
+from . import village_care_tag
+from . import res_partner
+from . import helpdesk_ticket_team
+from . import village_chat_group
+from . import helpdesk_ticket
+from . import crm_lead
+from . import res_config_settings
+from . import village_daily_stat

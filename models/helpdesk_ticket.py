@@ -1,7 +1,22 @@
+from datetime import datetime, time
+
+import pytz
+
 from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Domain
+
+CLOSEOUT_STATES = [
+    ("open", "Open"),
+    ("planned", "Measure Planned"),
+    ("rectified", "Rectified"),
+    ("closed", "Closed Out"),
+]
 
 
 class HelpdeskTicket(models.Model):
+    """A problem of the ledger (问题台账): planned, rectified, then struck off (销号)."""
+
     _inherit = "helpdesk.ticket"
 
     village_id = fields.Many2one(
@@ -14,12 +29,368 @@ class HelpdeskTicket(models.Model):
         tracking=True,
         domain="[('village_kind', 'in', ('village', 'community'))]",
     )
-    chat_group_id = fields.Many2one(
-        "village.chat.group", string="WeChat Group", index="btree_not_null", tracking=True
+    chat_group_id = fields.Many2one("village.chat.group", string="WeChat Group", index="btree_not_null", tracking=True)
+    require_closeout = fields.Boolean(related="team_id.require_closeout")
+    closeout_state = fields.Selection(
+        CLOSEOUT_STATES,
+        string="Close-out Status",
+        default="open",
+        required=True,
+        readonly=True,
+        copy=False,
+        index=True,
+        tracking=True,
     )
+    rectification_measure = fields.Text(string="Rectification Measure", tracking=True, copy=False)
+    rectification_deadline = fields.Date(string="Rectification Deadline", tracking=True, copy=False)
+    date_planned = fields.Datetime(string="Planned on", readonly=True, copy=False)
+    date_rectified = fields.Datetime(string="Rectified on", readonly=True, copy=False, tracking=True)
+    rectified_by_id = fields.Many2one("res.users", string="Rectified by", readonly=True, copy=False)
+    date_closeout = fields.Datetime(string="Closed Out on", readonly=True, copy=False, tracking=True)
+    closeout_by_id = fields.Many2one("res.users", string="Closed Out by", readonly=True, copy=False)
+    closeout_satisfaction = fields.Selection(
+        [("satisfied", "Satisfied"), ("not_satisfied", "Not Satisfied")],
+        string="Revisit Result",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="The customer's answer at the revisit (回访) before close-out.",
+    )
+    closeout_note = fields.Text(string="Revisit Note", readonly=True, copy=False)
+    reopen_count = fields.Integer(string="Times Reopened", readonly=True, copy=False)
+    is_overdue = fields.Boolean(
+        string="Overdue",
+        compute="_compute_is_overdue",
+        search="_search_is_overdue",
+        help="The rectification deadline has passed and the problem is not rectified.",
+    )
+
+    _closeout_deadline_idx = models.Index("(rectification_deadline) WHERE closeout_state IN ('open', 'planned')")
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
 
     @api.depends("partner_id")
     def _compute_village_id(self):
         for ticket in self:
             if ticket.partner_id.village_id:
                 ticket.village_id = ticket.partner_id.village_id
+
+    @api.depends("rectification_deadline", "closeout_state")
+    @api.depends_context("tz")
+    def _compute_is_overdue(self):
+        today = self._village_today()
+        for ticket in self:
+            ticket.is_overdue = bool(
+                ticket.closeout_state in ("open", "planned")
+                and ticket.rectification_deadline
+                and ticket.rectification_deadline < today
+            )
+
+    def _search_is_overdue(self, operator, value):
+        if operator != "in":
+            return NotImplemented
+        overdue = Domain("closeout_state", "in", ("open", "planned")) & Domain(
+            "rectification_deadline", "<", self._village_today()
+        )
+        return overdue if True in value else ~overdue
+
+    @api.model
+    def _closeout_state_labels(self):
+        return dict(self._fields["closeout_state"]._description_selection(self.env))
+
+    @api.model
+    def _village_tz(self):
+        """A day starts at the users' midnight (Asia/Shanghai in the field), not
+        at UTC's: the user's time zone, or for scheduled jobs the service
+        area's (Settings)."""
+        return (
+            self.env.context.get("tz")
+            or self.env["ir.config_parameter"].sudo().get_param("village_service.tz")
+            or "Asia/Shanghai"
+        )
+
+    @api.model
+    def _village_today(self):
+        return fields.Date.context_today(self.with_context(tz=self._village_tz()))
+
+    @api.model
+    def _village_day_start(self, day):
+        """UTC datetime (naive) of the local midnight starting `day`."""
+        local = pytz.timezone(self._village_tz()).localize(datetime.combine(day, time.min))
+        return local.astimezone(pytz.utc).replace(tzinfo=None)
+
+    # ------------------------------------------------------------------
+    # Constraints: the close-out gate
+    # ------------------------------------------------------------------
+
+    @api.constrains("stage_id", "team_id", "closeout_state")
+    def _check_closeout_gate(self):
+        for ticket in self:
+            if not ticket.team_id.require_closeout:
+                continue
+            if ticket.stage_id.closed and ticket.closeout_state != "closed":
+                raise ValidationError(
+                    self.env._(
+                        "Problem %(number)s of %(station)s can only be closed by close-out (销号): "
+                        "record its rectification, then use the Close Out button.",
+                        number=ticket.number,
+                        station=ticket.team_id.name,
+                    )
+                )
+            if ticket.closeout_state == "closed" and not ticket.stage_id.closed:
+                raise ValidationError(
+                    self.env._(
+                        "Problem %(number)s is closed out, so it must stay in a closed stage; "
+                        "reopen it to work on it again.",
+                        number=ticket.number,
+                    )
+                )
+
+    @api.constrains("closeout_state", "rectification_measure", "date_rectified")
+    def _check_closeout_rectified(self):
+        for ticket in self:
+            if ticket.closeout_state == "closed" and not (ticket.rectification_measure and ticket.date_rectified):
+                raise ValidationError(
+                    self.env._(
+                        "Problem %(number)s cannot be closed out without a rectification measure "
+                        "and a recorded rectification.",
+                        number=ticket.number,
+                    )
+                )
+
+    @api.constrains("rectification_deadline")
+    def _check_rectification_deadline(self):
+        for ticket in self:
+            if not ticket.rectification_deadline:
+                continue
+            created = fields.Datetime.context_timestamp(
+                ticket.with_context(tz=self._village_tz()), ticket.create_date or fields.Datetime.now()
+            ).date()
+            if ticket.rectification_deadline < created:
+                raise ValidationError(
+                    self.env._(
+                        "The rectification deadline of %(number)s (%(deadline)s) cannot be before "
+                        "the day the problem was collected (%(created)s).",
+                        number=ticket.number,
+                        deadline=ticket.rectification_deadline,
+                        created=created,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # CRUD: grid routing, reopening by stage
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._route_to_grid(vals)
+            if vals.get("rectification_measure") and vals.get("rectification_deadline"):
+                vals.setdefault("closeout_state", "planned")
+                vals.setdefault("date_planned", fields.Datetime.now())
+        return super().create(vals_list)
+
+    @api.model
+    def _route_to_grid(self, vals):
+        """A problem of a known village goes to its station and account manager,
+        unless they were set explicitly (from any channel, the mail gateway too)."""
+        village = self.env["res.partner"].browse(vals.get("village_id"))
+        if not village and vals.get("partner_id"):
+            village = self.env["res.partner"].browse(vals["partner_id"]).sudo().village_id
+        village = village.sudo()
+        if not village.village_station_id:
+            return
+        if not vals.get("team_id"):
+            vals["team_id"] = village.village_station_id.id
+        manager = village.village_manager_id
+        if (
+            not vals.get("user_id")
+            and manager
+            and vals["team_id"] == village.village_station_id.id
+            and manager in village.village_station_id.user_ids
+        ):
+            vals["user_id"] = manager.id
+
+    @api.onchange("village_id")
+    def _onchange_village_id_route(self):
+        station = self.village_id.village_station_id
+        if station and not self.team_id:
+            self.team_id = station
+        manager = self.village_id.village_manager_id
+        if manager and not self.user_id and manager in self.team_id.user_ids:
+            self.user_id = manager
+
+    def write(self, vals):
+        if vals.get("stage_id") and not self.env.context.get("village_closeout"):
+            stage = self.env["helpdesk.ticket.stage"].browse(vals["stage_id"])
+            closed_out = self.filtered(lambda t: t.closeout_state == "closed")
+            if not stage.closed and closed_out:
+                # dragged out of the closed column: that is a reopening
+                for ticket in closed_out:
+                    super(HelpdeskTicket, ticket).write({**vals, **ticket._reopen_values()})
+                    ticket._message_reopened()
+                rest = self - closed_out
+                return super(HelpdeskTicket, rest).write(vals) if rest else True
+        result = super().write(vals)
+        if "rectification_measure" in vals or "rectification_deadline" in vals:
+            self._plan_when_complete()
+        return result
+
+    def _plan_when_complete(self):
+        """A measure with a deadline is a plan: no extra tap needed in the field."""
+        ready = self.filtered(
+            lambda t: t.closeout_state == "open" and t.rectification_measure and t.rectification_deadline
+        )
+        if ready:
+            ready.write({"closeout_state": "planned", "date_planned": fields.Datetime.now()})
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_plan(self):
+        for ticket in self:
+            if ticket.closeout_state not in ("open", "planned"):
+                raise UserError(
+                    self.env._(
+                        "Problem %(number)s is already rectified or closed out; reopen it to plan a new measure.",
+                        number=ticket.number,
+                    )
+                )
+            if not (ticket.rectification_measure or "").strip() or not ticket.rectification_deadline:
+                raise UserError(
+                    self.env._(
+                        "Enter the rectification measure and its deadline of %(number)s before planning.",
+                        number=ticket.number,
+                    )
+                )
+        self.write({"closeout_state": "planned", "date_planned": fields.Datetime.now()})
+        return True
+
+    def action_rectify(self):
+        for ticket in self:
+            if ticket.closeout_state not in ("open", "planned"):
+                raise UserError(
+                    self.env._("Problem %(number)s is already rectified or closed out.", number=ticket.number)
+                )
+            if not (ticket.rectification_measure or "").strip():
+                raise UserError(
+                    self.env._(
+                        "Problem %(number)s has no rectification measure: record what was done first.",
+                        number=ticket.number,
+                    )
+                )
+        now = fields.Datetime.now()
+        for ticket in self:
+            ticket.write(
+                {
+                    "closeout_state": "rectified",
+                    "date_planned": ticket.date_planned or now,
+                    "date_rectified": now,
+                    "rectified_by_id": self.env.uid,
+                }
+            )
+        return True
+
+    def action_closeout(self):
+        """Open the revisit (回访) dialog; the close-out itself is `_closeout`."""
+        self._check_can_closeout()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Close Out"),
+            "res_model": "helpdesk.ticket.closeout",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_ticket_ids": self.ids},
+        }
+
+    def _check_can_closeout(self):
+        if not self.env.user.has_group("village_service.group_village_station"):
+            raise UserError(self.env._("Only a station head or the bureau can close out problems."))
+        allow_self = self.env["ir.config_parameter"].sudo().get_param("village_service.allow_self_closeout")
+        for ticket in self:
+            if ticket.closeout_state != "rectified":
+                raise UserError(
+                    self.env._(
+                        "Problem %(number)s is not rectified yet: it can be closed out only once rectified.",
+                        number=ticket.number,
+                    )
+                )
+            if not (ticket.rectification_measure or "").strip():
+                raise UserError(self.env._("Problem %(number)s has no rectification measure.", number=ticket.number))
+            if not allow_self and ticket.rectified_by_id == self.env.user:
+                raise UserError(
+                    self.env._(
+                        "You recorded the rectification of %(number)s: close-out must be verified by "
+                        "someone else (see Settings to allow it).",
+                        number=ticket.number,
+                    )
+                )
+
+    def _closeout(self, satisfied, note=False):
+        """Strike the problems off after the revisit; a customer not satisfied
+        sends them back to planning."""
+        self._check_can_closeout()
+        if not satisfied:
+            self.write(
+                {
+                    "closeout_state": "planned",
+                    "closeout_satisfaction": "not_satisfied",
+                    "closeout_note": note,
+                    "date_rectified": False,
+                    "rectified_by_id": False,
+                }
+            )
+            for ticket in self:
+                ticket.message_post(
+                    body=self.env._(
+                        "Revisit: the customer is not satisfied; back to planning. %(note)s", note=note or ""
+                    ),
+                )
+            return False
+        now = fields.Datetime.now()
+        for team, tickets in self.grouped("team_id").items():
+            stage = team._get_applicable_stages().filtered("closed")[:1]
+            if not stage:
+                raise UserError(self.env._("%(team)s has no closed stage to close problems into.", team=team.name))
+            tickets.with_context(village_closeout=True).write(
+                {
+                    "closeout_state": "closed",
+                    "closeout_satisfaction": "satisfied",
+                    "closeout_note": note,
+                    "date_closeout": now,
+                    "closeout_by_id": self.env.uid,
+                    "stage_id": stage.id,
+                }
+            )
+        return True
+
+    def action_reopen(self):
+        for ticket in self:
+            if ticket.closeout_state not in ("rectified", "closed"):
+                raise UserError(self.env._("Problem %(number)s is not rectified or closed out.", number=ticket.number))
+        for ticket in self:
+            vals = ticket._reopen_values()
+            if ticket.stage_id.closed:
+                open_stages = ticket.team_id._get_applicable_stages().filtered(lambda s: not s.closed)
+                vals["stage_id"] = open_stages[:1].id
+            ticket.with_context(village_closeout=True).write(vals)
+            ticket._message_reopened()
+        return True
+
+    def _reopen_values(self):
+        self.ensure_one()
+        return {
+            "closeout_state": "planned" if self.rectification_measure else "open",
+            "date_rectified": False,
+            "rectified_by_id": False,
+            "date_closeout": False,
+            "closeout_by_id": False,
+            "closeout_satisfaction": False,
+            "reopen_count": self.reopen_count + 1,
+        }
+
+    def _message_reopened(self):
+        self.message_post(body=self.env._("Problem reopened: it counts as open again."))

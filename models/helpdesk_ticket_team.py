@@ -12,19 +12,15 @@ class HelpdeskTicketTeam(models.Model):
         compute="_compute_require_closeout",
         store=True,
         readonly=False,
-        help="Tickets of this team reach a closed stage only by close-out "
-        "(rectified, verified and struck off).",
+        help="Tickets of this team reach a closed stage only by close-out (rectified, verified and struck off).",
     )
     village_ids = fields.One2many("res.partner", "village_station_id", string="Villages Served")
     village_count = fields.Integer(compute="_compute_village_stats", string="Villages")
-    village_manager_ids = fields.Many2many(
-        "res.users", compute="_compute_village_stats", string="Account Managers"
-    )
+    village_manager_ids = fields.Many2many("res.users", compute="_compute_village_stats", string="Account Managers")
     chat_group_coverage = fields.Float(
         compute="_compute_village_stats",
         string="WeChat Group Coverage (%)",
-        help="Villages with at least one active customer-service WeChat group, "
-        "out of all villages of the station.",
+        help="Villages with at least one active customer-service WeChat group, out of all villages of the station.",
     )
 
     @api.depends("is_station")
@@ -37,9 +33,7 @@ class HelpdeskTicketTeam(models.Model):
             [("village_station_id", "in", self.ids), ("village_kind", "in", ("village", "community"))],
             ["village_station_id", "village_manager_id"],
         )
-        covered = set(
-            self.env["village.chat.group"].search([("village_ids", "in", villages.ids)]).village_ids.ids
-        )
+        covered = set(self.env["village.chat.group"].search([("village_ids", "in", villages.ids)]).village_ids.ids)
         for team in self:
             own = villages.filtered(lambda v, t=team: v.village_station_id == t)
             team.village_count = len(own)

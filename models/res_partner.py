@@ -36,9 +36,7 @@ class ResPartner(models.Model):
         help="The area above: a group's village, a village's township, or for a "
         "household its village or village group.",
     )
-    village_child_ids = fields.One2many(
-        "res.partner", "village_parent_id", string="Areas and Households Below"
-    )
+    village_child_ids = fields.One2many("res.partner", "village_parent_id", string="Areas and Households Below")
     village_id = fields.Many2one(
         "res.partner",
         string="Village",
@@ -86,9 +84,7 @@ class ResPartner(models.Model):
         string="WeChat Groups",
     )
     village_household_ids = fields.One2many("res.partner", "village_id", string="Members of the Village")
-    village_member_count = fields.Integer(
-        string="Registered Households", compute="_compute_village_member_count"
-    )
+    village_member_count = fields.Integer(string="Registered Households", compute="_compute_village_member_count")
 
     @api.depends("village_kind", "village_parent_id.village_id")
     def _compute_village_id(self):
@@ -126,9 +122,7 @@ class ResPartner(models.Model):
             if not parent:
                 continue
             if parent == partner:
-                raise ValidationError(
-                    self.env._("%(name)s cannot be its own parent area.", name=partner.name)
-                )
+                raise ValidationError(self.env._("%(name)s cannot be its own parent area.", name=partner.name))
             allowed = ALLOWED_PARENT_KINDS[partner.village_kind or ""]
             if parent.village_kind not in allowed:
                 raise ValidationError(self._village_parent_error(partner, parent))

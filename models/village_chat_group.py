@@ -52,9 +52,7 @@ class VillageChatGroup(models.Model):
 
     def _compute_ticket_count(self):
         counts = dict(
-            self.env["helpdesk.ticket"]._read_group(
-                [("chat_group_id", "in", self.ids)], ["chat_group_id"], ["__count"]
-            )
+            self.env["helpdesk.ticket"]._read_group([("chat_group_id", "in", self.ids)], ["chat_group_id"], ["__count"])
         )
         for group in self:
             group.ticket_count = counts.get(group, 0)

@@ -1,1 +1,4 @@
 from . import village_coverage_report
+from . import village_closeout_report
+from . import village_weekly_report
+from . import village_closeout_ledger_xlsx

@@ -23,9 +23,7 @@ class VillageCoverageReport(models.Model):
     station_id = fields.Many2one("helpdesk.ticket.team", string="Power Supply Station", readonly=True)
     manager_id = fields.Many2one("res.users", string="Account Manager", readonly=True)
     village_count = fields.Integer(string="Villages", readonly=True, aggregator="sum")
-    chat_group_covered = fields.Integer(
-        string="Villages with a WeChat Group", readonly=True, aggregator="sum"
-    )
+    chat_group_covered = fields.Integer(string="Villages with a WeChat Group", readonly=True, aggregator="sum")
     chat_group_coverage = fields.Float(string="WeChat Group Coverage (%)", readonly=True, aggregator="avg")
 
     @property

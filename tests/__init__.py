@@ -1,1 +1,4 @@
-from . import test_security_groups, test_tour, test_village_partner
+from . import test_village_partner
+from . import test_security_groups
+from . import test_tour
+from . import test_problem_ledger

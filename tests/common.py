@@ -19,12 +19,8 @@ class VillageServiceCase(TransactionCase):
         Partner = cls.env["res.partner"]
 
         cls.bureau = Team.create({"name": "Test County Bureau"})
-        cls.station_a = Team.create(
-            {"name": "Test Station A", "is_station": True, "parent_id": cls.bureau.id}
-        )
-        cls.station_b = Team.create(
-            {"name": "Test Station B", "is_station": True, "parent_id": cls.bureau.id}
-        )
+        cls.station_a = Team.create({"name": "Test Station A", "is_station": True, "parent_id": cls.bureau.id})
+        cls.station_b = Team.create({"name": "Test Station B", "is_station": True, "parent_id": cls.bureau.id})
 
         def user(login, groups):
             return new_test_user(cls.env, login=login, groups=groups, tz="Asia/Shanghai")
@@ -42,9 +38,7 @@ class VillageServiceCase(TransactionCase):
                 "user_ids": [Command.set((cls.head_a | cls.manager_a | cls.manager_a2).ids)],
             }
         )
-        cls.station_b.write(
-            {"user_id": cls.head_b.id, "user_ids": [Command.set((cls.head_b | cls.manager_b).ids)]}
-        )
+        cls.station_b.write({"user_id": cls.head_b.id, "user_ids": [Command.set((cls.head_b | cls.manager_b).ids)]})
 
         cls.township_a = Partner.create({"name": "Test Town A", "village_kind": "township"})
         cls.township_b = Partner.create({"name": "Test Town B", "village_kind": "township"})
@@ -78,9 +72,5 @@ class VillageServiceCase(TransactionCase):
         cls.group_a1 = Partner.create(
             {"name": "Test Group A1-1", "village_kind": "group", "village_parent_id": cls.village_a1.id}
         )
-        cls.household_a1 = Partner.create(
-            {"name": "Test Household A1-1-01", "village_parent_id": cls.group_a1.id}
-        )
-        cls.household_b1 = Partner.create(
-            {"name": "Test Household B1-01", "village_parent_id": cls.village_b1.id}
-        )
+        cls.household_a1 = Partner.create({"name": "Test Household A1-1-01", "village_parent_id": cls.group_a1.id})
+        cls.household_b1 = Partner.create({"name": "Test Household B1-01", "village_parent_id": cls.village_b1.id})

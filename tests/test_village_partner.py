@@ -59,18 +59,14 @@ class TestVillagePartner(VillageServiceCase):
         with self.assertRaises(AccessError):
             self.village_a2.with_user(self.manager_a).read(["name"])
         found = (
-            self.env["res.partner"]
-            .with_user(self.manager_a)
-            .search([("village_kind", "in", ("village", "community"))])
+            self.env["res.partner"].with_user(self.manager_a).search([("village_kind", "in", ("village", "community"))])
         )
         self.assertIn(self.village_a1, found)
         self.assertNotIn(self.village_b1, found)
 
     def test_station_head_sees_the_villages_of_the_station(self):
         found = (
-            self.env["res.partner"]
-            .with_user(self.head_a)
-            .search([("village_kind", "in", ("village", "community"))])
+            self.env["res.partner"].with_user(self.head_a).search([("village_kind", "in", ("village", "community"))])
         )
         self.assertIn(self.village_a1, found)
         self.assertIn(self.village_a2, found)
@@ -89,9 +85,7 @@ class TestVillagePartner(VillageServiceCase):
     def test_chat_group_coverage(self):
         ChatGroup = self.env["village.chat.group"].with_user(self.manager_a)
         self.assertEqual(self.station_a.chat_group_coverage, 0.0)
-        group = ChatGroup.create(
-            {"name": "A1 service group", "village_ids": [Command.set(self.village_a1.ids)]}
-        )
+        group = ChatGroup.create({"name": "A1 service group", "village_ids": [Command.set(self.village_a1.ids)]})
         self.assertEqual(group.station_id, self.station_a)
         self.station_a.invalidate_recordset(["chat_group_coverage"])
         self.assertEqual(self.station_a.village_count, 2)
@@ -127,6 +121,4 @@ class TestVillagePartner(VillageServiceCase):
 
     def test_negative_member_count_is_refused(self):
         with self.assertRaises(ValidationError):
-            self.env["village.chat.group"].with_user(self.manager_a).create(
-                {"name": "Bad", "member_count": -3}
-            )
+            self.env["village.chat.group"].with_user(self.manager_a).create({"name": "Bad", "member_count": -3})

@@ -1,0 +1,200 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+from odoo.tools import SQL
+
+FIGURES = (
+    "collected",
+    "planned",
+    "rectified",
+    "closed_out",
+    "collected_total",
+    "planned_total",
+    "rectified_total",
+    "closed_out_total",
+    "overdue",
+)
+
+
+class VillageDailyStat(models.Model):
+    """Daily statistics of a station's problem ledger (日统计), one row per
+    station and day, written by a scheduled job so that the figures of a past
+    day survive later edits of the tickets."""
+
+    _name = "village.daily.stat"
+    _description = "Daily Problem Statistics"
+    _order = "date desc, station_id"
+    _rec_name = "date"
+
+    station_id = fields.Many2one(
+        "helpdesk.ticket.team", string="Power Supply Station", required=True, index=True, ondelete="cascade"
+    )
+    date = fields.Date(required=True, index=True)
+    collected = fields.Integer(string="Collected (day)", aggregator="sum")
+    planned = fields.Integer(string="Planned (day)", aggregator="sum")
+    rectified = fields.Integer(string="Rectified (day)", aggregator="sum")
+    closed_out = fields.Integer(string="Closed Out (day)", aggregator="sum")
+    collected_total = fields.Integer(string="Collected (cumulative)", aggregator="sum")
+    planned_total = fields.Integer(string="Planned (cumulative)", aggregator="sum")
+    rectified_total = fields.Integer(string="Rectified (cumulative)", aggregator="sum")
+    closed_out_total = fields.Integer(string="Closed Out (cumulative)", aggregator="sum")
+    overdue = fields.Integer(string="Overdue", aggregator="sum")
+    rectification_rate = fields.Float(
+        string="Rectification Rate (%)",
+        digits=(5, 1),
+        aggregator="avg",
+        help="Rectified out of collected, cumulative to the day.",
+    )
+
+    _station_date_uniq = models.UniqueIndex("(station_id, date)")
+
+    # ------------------------------------------------------------------
+    # The figures: one aggregate query for any number of stations
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _station_figures(self, stations, date_from, date_to):
+        """Figures of each station for the period [date_from, date_to] (local
+        days) and cumulative to its end: {station_id: {figure: value}}.
+        One query, whatever the number of stations and tickets."""
+        Ticket = self.env["helpdesk.ticket"]
+        start = Ticket._village_day_start(date_from)
+        end = Ticket._village_day_start(date_to + timedelta(days=1))
+        rows = self.env.execute_query_dict(
+            SQL(
+                """
+                SELECT t.team_id AS station_id,
+                       COUNT(*) FILTER (WHERE t.create_date >= %(start)s) AS collected,
+                       COUNT(*) FILTER (WHERE t.date_planned >= %(start)s AND t.date_planned < %(end)s)
+                           AS planned,
+                       COUNT(*) FILTER (WHERE t.date_rectified >= %(start)s AND t.date_rectified < %(end)s)
+                           AS rectified,
+                       COUNT(*) FILTER (WHERE t.date_closeout >= %(start)s AND t.date_closeout < %(end)s)
+                           AS closed_out,
+                       COUNT(*) AS collected_total,
+                       COUNT(*) FILTER (WHERE t.date_planned < %(end)s) AS planned_total,
+                       COUNT(*) FILTER (WHERE t.date_rectified < %(end)s) AS rectified_total,
+                       COUNT(*) FILTER (WHERE t.date_closeout < %(end)s) AS closed_out_total,
+                       COUNT(*) FILTER (WHERE t.rectification_deadline < %(last_day)s
+                                          AND (t.date_rectified IS NULL OR t.date_rectified >= %(end)s))
+                           AS overdue
+                  FROM helpdesk_ticket t
+                 WHERE t.team_id IN %(stations)s
+                   AND t.active
+                   AND t.create_date < %(end)s
+              GROUP BY t.team_id
+                """,
+                start=start,
+                end=end,
+                last_day=date_to,
+                stations=tuple(stations.ids) or (0,),
+            )
+        )
+        empty = dict.fromkeys(FIGURES, 0)
+        figures = {station_id: dict(empty) for station_id in stations.ids}
+        for row in rows:
+            figures[row.pop("station_id")] = row
+        for values in figures.values():
+            values["rectification_rate"] = self._rate(values["rectified_total"], values["collected_total"])
+        return figures
+
+    @api.model
+    def _rate(self, part, whole):
+        return round(100.0 * part / whole, 1) if whole else 0.0
+
+    @api.model
+    def _check_station_access(self, stations):
+        """Station heads report on their own stations only; the bureau on all."""
+        if self.env.su or self.env.user.has_group("village_service.group_village_manager"):
+            return
+        foreign = stations - self.env.user.helpdesk_team_ids
+        if foreign:
+            raise AccessError(
+                self.env._(
+                    "You can only see the statistics of your own stations, not of %(stations)s.",
+                    stations=", ".join(foreign.mapped("name")),
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # The snapshot job
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _snapshot(self, day, stations=None):
+        """Write (or rewrite) the rows of `day` for the stations: one query to
+        compute, one to upsert. Rerunning it for the same day changes nothing
+        but the figures."""
+        stations = stations if stations is not None else self._all_stations()
+        if not stations:
+            return
+        figures = self._station_figures(stations, day, day)
+        names = (*FIGURES, "rectification_rate")
+        now = fields.Datetime.now()
+        values = [
+            SQL(
+                "(%s, %s, %s, %s, %s, %s, %s)",
+                station_id,
+                day,
+                self.env.uid,
+                self.env.uid,
+                now,
+                now,
+                SQL(", ").join(SQL("%s", figures[station_id][name]) for name in (*FIGURES, "rectification_rate")),
+            )
+            for station_id in stations.ids
+        ]
+        columns = SQL(", ").join(SQL.identifier(name) for name in names)
+        updates = SQL(", ").join(
+            SQL("%s = EXCLUDED.%s", SQL.identifier(name), SQL.identifier(name))
+            for name in (*names, "write_uid", "write_date")
+        )
+        self.env.execute_query(
+            SQL(
+                """
+                INSERT INTO village_daily_stat
+                       (station_id, date, create_uid, write_uid, create_date, write_date, %s)
+                VALUES %s
+                ON CONFLICT (station_id, date) DO UPDATE SET %s
+                """,
+                columns,
+                SQL(", ").join(values),
+                updates,
+            )
+        )
+        self.invalidate_model()
+
+    @api.model
+    def _all_stations(self):
+        return self.env["helpdesk.ticket.team"].sudo().search([("is_station", "=", True)])
+
+    @api.model
+    def _cron_snapshot(self, backfill_days=31):
+        """Snapshot every day since the last snapshot (at most `backfill_days`
+        back, so a stopped server leaves no gap), up to today. A day whose rows
+        were written after it ended is final and never rewritten, so later
+        edits of the tickets do not change its history. Each day is committed
+        on its own: a crash loses at most the day in progress, and a rerun
+        rewrites it."""
+        Ticket = self.env["helpdesk.ticket"]
+        today = Ticket._village_today()
+        last = self.search([], order="date desc", limit=1)
+        first = last.date or today
+        if last and last.write_date >= Ticket._village_day_start(last.date + timedelta(days=1)):
+            first = last.date + timedelta(days=1)  # that day's rows were written after it ended: final
+        first = min(max(first, today - timedelta(days=backfill_days)), today)
+        days = [first + timedelta(days=n) for n in range((today - first).days + 1)]
+        stations = self._all_stations()
+        cron = self.env["ir.cron"]
+        for index, day in enumerate(days):
+            self._snapshot(day, stations)
+            if cron._commit_progress(1, remaining=len(days) - index - 1) <= 0:
+                break  # out of time: the next run goes on from the last day written
+
+    def action_refresh_today(self):
+        stations = self.env.user.helpdesk_team_ids.filtered("is_station")
+        if self.env.user.has_group("village_service.group_village_manager"):
+            stations = self._all_stations()
+        self.sudo()._snapshot(self.env["helpdesk.ticket"]._village_today(), stations.sudo())
+        return {"type": "ir.actions.client", "tag": "soft_reload"}

@@ -1,0 +1,104 @@
+from odoo import models
+
+
+class ReportCloseoutLedgerXlsx(models.AbstractModel):
+    """The close-out ledger (销号台账) as a spreadsheet: a summary sheet with
+    the period and cumulative figures, then one sheet per station listing its
+    open problems and those closed out in the period."""
+
+    _name = "report.village_service.closeout_ledger_xlsx"
+    _description = "Close-out Ledger (XLSX)"
+    _inherit = "report.report_xlsx.abstract"
+
+    def get_workbook_options(self):
+        # rows are written in order and flushed: memory stays flat on large ledgers
+        return {"constant_memory": True, "in_memory": False}
+
+    def generate_xlsx_report(self, workbook, data, objs):
+        weekly = self.env["report.village_service.report_weekly_station"]
+        date_from, date_to = weekly._period_from_data(data)
+        reports = weekly._weekly_values(objs, date_from, date_to)
+        bold = workbook.add_format({"bold": True})
+        header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+        date_fmt = workbook.add_format({"num_format": "yyyy-mm-dd"})
+        red = workbook.add_format({"font_color": "#C00000"})
+        states = self.env["helpdesk.ticket"]._closeout_state_labels()
+
+        summary = workbook.add_worksheet(self.env._("Summary"))
+        summary.write(0, 0, self.env._("Close-out Ledger %(start)s – %(end)s", start=date_from, end=date_to), bold)
+        columns = [
+            (self.env._("Power Supply Station"), None),
+            (self.env._("Collected"), "collected"),
+            (self.env._("Planned"), "planned"),
+            (self.env._("Rectified"), "rectified"),
+            (self.env._("Closed Out"), "closed_out"),
+            (self.env._("Collected (cumulative)"), "collected_total"),
+            (self.env._("Rectified (cumulative)"), "rectified_total"),
+            (self.env._("Closed Out (cumulative)"), "closed_out_total"),
+            (self.env._("Overdue"), "overdue"),
+            (self.env._("Rectification Rate (%)"), "rectification_rate"),
+        ]
+        for col, (title, _key) in enumerate(columns):
+            summary.write(2, col, title, header)
+        for row, report in enumerate(reports, start=3):
+            summary.write(row, 0, report["station"].name)
+            for col, (_title, key) in enumerate(columns[1:], start=1):
+                summary.write_number(row, col, report["figures"][key])
+        summary.set_column(0, 0, 28)
+        summary.set_column(1, len(columns), 14)
+
+        ledger_columns = [
+            self.env._("Number"),
+            self.env._("Problem"),
+            self.env._("Collected on"),
+            self.env._("Village"),
+            self.env._("Customer"),
+            self.env._("Assigned to"),
+            self.env._("Channel"),
+            self.env._("Rectification Measure"),
+            self.env._("Rectification Deadline"),
+            self.env._("Close-out Status"),
+            self.env._("Rectified on"),
+            self.env._("Closed Out on"),
+            self.env._("Overdue"),
+        ]
+        used_names = set()
+        for report in reports:
+            name = self._sheet_name(report["station"].name, used_names)
+            sheet = workbook.add_worksheet(name)
+            for col, title in enumerate(ledger_columns):
+                sheet.write(0, col, title, header)
+            overdue_ids = set(report["overdue_tickets"].ids)
+            tickets = report["open_tickets"] | report["closed_tickets"]
+            for row, ticket in enumerate(tickets, start=1):
+                is_overdue = ticket.id in overdue_ids
+                sheet.write(row, 0, ticket.number)
+                sheet.write(row, 1, ticket.name)
+                sheet.write_datetime(row, 2, ticket.create_date, date_fmt)
+                sheet.write(row, 3, ticket.village_id.name or "")
+                sheet.write(row, 4, ticket.partner_id.name or "")
+                sheet.write(row, 5, ticket.user_id.name or "")
+                sheet.write(row, 6, ticket.channel_id.name or "")
+                sheet.write(row, 7, ticket.rectification_measure or "")
+                if ticket.rectification_deadline:
+                    sheet.write_datetime(row, 8, ticket.rectification_deadline, date_fmt)
+                sheet.write(row, 9, states.get(ticket.closeout_state, ""), red if is_overdue else None)
+                if ticket.date_rectified:
+                    sheet.write_datetime(row, 10, ticket.date_rectified, date_fmt)
+                if ticket.date_closeout:
+                    sheet.write_datetime(row, 11, ticket.date_closeout, date_fmt)
+                sheet.write(row, 12, self.env._("Yes") if is_overdue else "", red)
+            sheet.set_column(0, 0, 12)
+            sheet.set_column(1, 1, 36)
+            sheet.set_column(2, 12, 16)
+            sheet.set_column(7, 7, 40)
+
+    @staticmethod
+    def _sheet_name(name, used):
+        # Excel: at most 31 characters, none of []:*?/\ and unique
+        clean = "".join("_" if c in "[]:*?/\\" else c for c in name)[:28]
+        candidate, n = clean, 2
+        while candidate.lower() in used:
+            candidate, n = f"{clean[:25]} ({n})", n + 1
+        used.add(candidate.lower())
+        return candidate
