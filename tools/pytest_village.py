@@ -22,15 +22,15 @@ def pytest_configure(config):
     resolve = _pytest.pathlib.resolve_pkg_root_and_module_name
 
     def resolve_as_addon(path, *, consider_namespace_packages=False):
-        pkg_root, module_name = resolve(path, consider_namespace_packages=consider_namespace_packages)
         try:
             relative = Path(path).resolve().relative_to(ROOT)
         except ValueError:
-            return pkg_root, module_name
+            return resolve(path, consider_namespace_packages=consider_namespace_packages)
         parts = relative.with_suffix("").parts
         if parts[-1] == "__init__":
             parts = parts[:-1]
-        return pkg_root, ".".join(("odoo", "addons", ADDON, *parts))
+        # the folder may not be a valid Python name (e.g. "wt-demands"): never ask pytest
+        return ROOT.parent, ".".join(("odoo", "addons", ADDON, *parts))
 
     _pytest.pathlib.resolve_pkg_root_and_module_name = resolve_as_addon
 
