@@ -5,5 +5,6 @@ from . import (
     res_config_settings,
     res_partner,
     village_care_tag,
+    village_agreement,
     village_chat_group,
 )

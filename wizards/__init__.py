@@ -1,1 +1,1 @@
-
+from . import village_agreement_bulk_create, village_agreement_terminate
