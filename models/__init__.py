@@ -4,7 +4,7 @@ from . import (
     helpdesk_ticket_team,
     res_config_settings,
     res_partner,
-    village_care_tag,
     village_agreement,
+    village_care_tag,
     village_chat_group,
 )

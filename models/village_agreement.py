@@ -136,10 +136,6 @@ class VillageAgreement(models.Model):
         help="Set when the scheduler has planned the renewal activity; it never plans a second one.",
     )
 
-    _date_check = models.Constraint(
-        "CHECK(date_end IS NULL OR date_end >= date_start)",
-        "The end date of an agreement cannot be before its start date.",
-    )
     _state_end_idx = models.Index("(state, date_end)")
 
     @api.depends("village_id")
@@ -175,7 +171,8 @@ class VillageAgreement(models.Model):
             if agreement.date_end and agreement.date_end < agreement.date_start:
                 raise ValidationError(
                     self.env._(
-                        "Agreement %(name)s: the end date (%(end)s) cannot be before the start date (%(start)s).",
+                        "Agreement %(name)s: the end date (%(end)s) cannot be before "
+                        "the start date (%(start)s).",
                         name=agreement.name,
                         end=agreement.date_end,
                         start=agreement.date_start,
@@ -289,7 +286,9 @@ class VillageAgreement(models.Model):
         self.write({"state": "terminated", "date_terminated": date, "termination_reason": reason})
         for agreement in self:
             agreement.message_post(
-                body=self.env._("Agreement terminated on %(date)s. Reason: %(reason)s", date=date, reason=reason),
+                body=self.env._(
+                    "Agreement terminated on %(date)s. Reason: %(reason)s", date=date, reason=reason
+                ),
                 subtype_xmlid="mail.mt_note",
             )
         return True

@@ -8,8 +8,9 @@ class VillageAgreementTerminate(models.TransientModel):
     agreement_ids = fields.Many2many(
         "village.agreement",
         string="Agreements",
-        default=lambda self: self.env.context.get("active_model") == "village.agreement"
-        and self.env.context.get("active_ids"),
+        default=lambda self: (
+            self.env.context.get("active_model") == "village.agreement" and self.env.context.get("active_ids")
+        ),
     )
     date = fields.Date(string="Terminated on", required=True, default=fields.Date.context_today)
     reason = fields.Text(required=True)
