@@ -27,6 +27,12 @@
         "security/ir.model.access.csv",
         "data/village_care_tag_data.xml",
         "data/village_daily_stat_data.xml",
+        "data/village_agreement_data.xml",
+        "reports/village_agreement_report.xml",
+        "views/village_agreement_views.xml",
+        "views/village_agreement_service_views.xml",
+        "wizards/village_agreement_terminate_views.xml",
+        "wizards/village_agreement_bulk_create_views.xml",
         "views/village_care_tag_views.xml",
         "views/village_chat_group_views.xml",
         "views/res_partner_views.xml",
@@ -43,6 +49,7 @@
     ],
     "demo": [
         "demo/village_demo.xml",
+        "demo/village_agreement_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -6,3 +6,4 @@ from . import helpdesk_ticket
 from . import crm_lead
 from . import res_config_settings
 from . import village_daily_stat
+from . import village_agreement

@@ -23,6 +23,13 @@ class HelpdeskTicketTeam(models.Model):
         help="Villages with at least one active customer-service WeChat group, out of all villages of the station.",
     )
 
+    agreement_count = fields.Integer(compute="_compute_agreement_stats", string="Agreements")
+    agreement_coverage = fields.Float(
+        compute="_compute_agreement_stats",
+        string="Agreement Coverage (%)",
+        help="Villages with an active service-point agreement, out of all villages of the station.",
+    )
+
     @api.depends("is_station")
     def _compute_require_closeout(self):
         for team in self:
@@ -45,4 +52,30 @@ class HelpdeskTicketTeam(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id("village_service.res_partner_action_village")
         action["domain"] = [("village_station_id", "=", self.id)]
         action["context"] = {"default_village_station_id": self.id, "default_village_kind": "village"}
+        return action
+
+    def _compute_agreement_stats(self):
+        counts = dict(
+            self.env["village.agreement"]._read_group(
+                [("station_id", "in", self.ids)], ["station_id"], ["__count"]
+            )
+        )
+        domain = [("village_station_id", "in", self.ids), ("village_kind", "in", ("village", "community"))]
+        Partner = self.env["res.partner"]
+        totals = dict(Partner._read_group(domain, ["village_station_id"], ["__count"]))
+        covered = dict(
+            Partner._read_group(
+                [*domain, ("village_has_active_agreement", "=", True)], ["village_station_id"], ["__count"]
+            )
+        )
+        for team in self:
+            team.agreement_count = counts.get(team, 0)
+            total = totals.get(team, 0)
+            team.agreement_coverage = 100.0 * covered.get(team, 0) / total if total else 0.0
+
+    def action_view_agreements(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("village_service.village_agreement_action")
+        action["domain"] = [("station_id", "=", self.id)]
+        action["context"] = {"default_station_id": self.id}
         return action

@@ -84,7 +84,18 @@ class ResPartner(models.Model):
         string="WeChat Groups",
     )
     village_household_ids = fields.One2many("res.partner", "village_id", string="Members of the Village")
-    village_member_count = fields.Integer(string="Registered Households", compute="_compute_village_member_count")
+    village_member_count = fields.Integer(
+        string="Registered Households", compute="_compute_village_member_count"
+    )
+    village_agreement_ids = fields.One2many("village.agreement", "village_id", string="Agreements")
+    village_agreement_count = fields.Integer(
+        string="Agreements Count", compute="_compute_village_agreement_count"
+    )
+    village_has_active_agreement = fields.Boolean(
+        string="Has an Active Agreement",
+        compute="_compute_village_has_active_agreement",
+        search="_search_village_has_active_agreement",
+    )
 
     @api.depends("village_kind", "village_parent_id.village_id")
     def _compute_village_id(self):
@@ -114,6 +125,42 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.village_member_count = counts.get(partner, 0)
+
+    def _compute_village_agreement_count(self):
+        counts = dict(
+            self.env["village.agreement"]._read_group(
+                [("village_id", "in", self.ids)], ["village_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.village_agreement_count = counts.get(partner, 0)
+
+    def _compute_village_has_active_agreement(self):
+        covered = set(
+            self.env["village.agreement"]
+            .sudo()
+            .search([("village_id", "in", self.ids), ("state", "=", "active")])
+            .village_id.ids
+        )
+        for partner in self:
+            partner.village_has_active_agreement = partner.id in covered
+
+    def _search_village_has_active_agreement(self, operator, value):
+        if operator != "in":
+            return NotImplemented
+        query = self.env["village.agreement"].sudo()._search([("state", "=", "active")])
+        return [("id", "in", query.subselect("village_id"))]
+
+    def _village_without_agreement(self):
+        """The villages and communities of self without a draft or active agreement."""
+        villages = self.filtered(lambda p: p.village_kind in ("village", "community"))
+        taken = (
+            self.env["village.agreement"]
+            .sudo()
+            .search([("village_id", "in", villages.ids), ("state", "in", ("draft", "active"))])
+            .village_id
+        )
+        return villages - taken
 
     @api.constrains("village_kind", "village_parent_id")
     def _check_village_hierarchy(self):
@@ -157,4 +204,11 @@ class ResPartner(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id("village_service.res_partner_action_household")
         action["domain"] = [("village_id", "=", self.id), ("village_kind", "=", False)]
         action["context"] = {"default_village_parent_id": self.id}
+        return action
+
+    def action_view_village_agreements(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("village_service.village_agreement_action")
+        action["domain"] = [("village_id", "=", self.id)]
+        action["context"] = {"default_village_id": self.id}
         return action

@@ -4,14 +4,15 @@ from odoo.tools import SQL
 
 class VillageCoverageReport(models.Model):
     """One row per village or community: is it covered by an active
-    customer-service WeChat group? Summed in a pivot, the rows give the
-    coverage of each station and township."""
+    customer-service WeChat group, by an active service-point agreement?
+    Summed in a pivot, the rows give the coverage of each station and township."""
 
     _name = "village.coverage.report"
     _description = "Village Coverage Analysis"
     _auto = False
     _rec_name = "village_id"
     _order = "village_id"
+    _depends = {"village.agreement": ["village_id", "state"]}
 
     village_id = fields.Many2one("res.partner", string="Village", readonly=True)
     village_kind = fields.Selection(
@@ -25,6 +26,10 @@ class VillageCoverageReport(models.Model):
     village_count = fields.Integer(string="Villages", readonly=True, aggregator="sum")
     chat_group_covered = fields.Integer(string="Villages with a WeChat Group", readonly=True, aggregator="sum")
     chat_group_coverage = fields.Float(string="WeChat Group Coverage (%)", readonly=True, aggregator="avg")
+    agreement_covered = fields.Integer(
+        string="Villages with an Active Agreement", readonly=True, aggregator="sum"
+    )
+    agreement_coverage = fields.Float(string="Agreement Coverage (%)", readonly=True, aggregator="avg")
 
     @property
     def _table_query(self):
@@ -38,12 +43,18 @@ class VillageCoverageReport(models.Model):
                    v.village_manager_id AS manager_id,
                    1 AS village_count,
                    CASE WHEN cg.village_id IS NULL THEN 0 ELSE 1 END AS chat_group_covered,
-                   CASE WHEN cg.village_id IS NULL THEN 0.0 ELSE 100.0 END AS chat_group_coverage
+                   CASE WHEN cg.village_id IS NULL THEN 0.0 ELSE 100.0 END AS chat_group_coverage,
+                   CASE WHEN ag.village_id IS NULL THEN 0 ELSE 1 END AS agreement_covered,
+                   CASE WHEN ag.village_id IS NULL THEN 0.0 ELSE 100.0 END AS agreement_coverage
               FROM res_partner v
          LEFT JOIN (SELECT DISTINCT rel.village_id
                       FROM village_chat_group_village_rel rel
                       JOIN village_chat_group g ON g.id = rel.chat_group_id AND g.active
                    ) cg ON cg.village_id = v.id
+         LEFT JOIN (SELECT DISTINCT a.village_id
+                      FROM village_agreement a
+                     WHERE a.state = 'active'
+                   ) ag ON ag.village_id = v.id
              WHERE v.village_kind IN ('village', 'community') AND v.active
             """
         )
