@@ -9,3 +9,9 @@ class ResConfigSettings(models.TransientModel):
         config_parameter="village_service.renewal_reminder_days",
         default=30,
     )
+    village_large_demand_kw = fields.Float(
+        string="Large Demand (kW)",
+        config_parameter="village_service.large_demand_kw",
+        default=50.0,
+        help="Demands of at least this power, needed within six months, are listed as large demands.",
+    )

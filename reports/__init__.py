@@ -1,1 +1,1 @@
-from . import village_coverage_report
+from . import village_coverage_report, village_demand_report, village_demand_xlsx

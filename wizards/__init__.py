@@ -1,1 +1,2 @@
 
+from . import helpdesk_ticket_create_lead
