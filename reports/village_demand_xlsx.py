@@ -13,31 +13,32 @@ class VillageDemandXlsx(models.AbstractModel):
         """Rows of the grid-planning report: the selected ones, or all the
         user may see when none is selected. A lead's row has the lead's id,
         so the report also prints from a selection of demands."""
-        ids = docids or (data or {}).get("context", {}).get("active_ids") or self.env.context.get("active_ids")
+        ids = (
+            docids or (data or {}).get("context", {}).get("active_ids") or self.env.context.get("active_ids")
+        )
         Report = self.env["village.demand.report"]
         return Report.search([("id", "in", ids)]) if ids else Report.search([])
 
     def generate_xlsx_report(self, workbook, data, rows):
-        _ = self.env._
         bold = workbook.add_format({"bold": True})
         header = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
         kw_format = workbook.add_format({"num_format": "#,##0.0"})
         kw_bold = workbook.add_format({"num_format": "#,##0.0", "bold": True})
         types = dict(rows._fields["power_demand_type"]._description_selection(self.env))
         statuses = dict(rows._fields["won_status"]._description_selection(self.env))
-        no_month = _("No date")
+        no_month = self.env._("No date")
 
-        sheet = workbook.add_worksheet(_("Demands"))
+        sheet = workbook.add_worksheet(self.env._("Demands"))
         columns = [
-            (_("Township"), 18),
-            (_("Village"), 28),
-            (_("Power Supply Station"), 22),
-            (_("Demand"), 36),
-            (_("Demand Type"), 18),
-            (_("Month Needed"), 14),
-            (_("Needed By"), 12),
-            (_("Status"), 10),
-            (_("Demand (kW)"), 12),
+            (self.env._("Township"), 18),
+            (self.env._("Village"), 28),
+            (self.env._("Power Supply Station"), 22),
+            (self.env._("Demand"), 36),
+            (self.env._("Demand Type"), 18),
+            (self.env._("Month Needed"), 14),
+            (self.env._("Needed By"), 12),
+            (self.env._("Status"), 10),
+            (self.env._("Demand (kW)"), 12),
         ]
         for col, (title, width) in enumerate(columns):
             sheet.write(0, col, title, header)
@@ -51,18 +52,19 @@ class VillageDemandXlsx(models.AbstractModel):
             sheet.write(row_index, 3, row.lead_id.name or "")
             sheet.write(row_index, 4, types.get(row.power_demand_type, ""))
             sheet.write(row_index, 5, self._month_label(row.month_needed) or no_month)
-            sheet.write(row_index, 6, row.power_needed_by and row.power_needed_by.isoformat() or "")
+            sheet.write(row_index, 6, (row.power_needed_by and row.power_needed_by.isoformat()) or "")
             sheet.write(row_index, 7, statuses.get(row.won_status, ""))
             sheet.write_number(row_index, 8, row.power_demand_kw, kw_format)
         total_row = row_index + 1
-        sheet.write(total_row, 0, _("Total"), bold)
+        sheet.write(total_row, 0, self.env._("Total"), bold)
         sheet.write_number(total_row, 8, sum(rows.mapped("power_demand_kw")), kw_bold)
 
-        self._write_township_month_sheet(workbook, rows, header, bold, kw_format, kw_bold, no_month)
+        formats = {"header": header, "bold": bold, "kw": kw_format, "kw_bold": kw_bold}
+        self._write_township_month_sheet(workbook, rows, formats, no_month)
 
-    def _write_township_month_sheet(self, workbook, rows, header, bold, kw_format, kw_bold, no_month):
+    def _write_township_month_sheet(self, workbook, rows, formats, no_month):
         """kW by township (rows) and month needed (columns), as in the pivot."""
-        _ = self.env._
+        header, bold, kw_format, kw_bold = (formats[key] for key in ("header", "bold", "kw", "kw_bold"))
         groups = rows._read_group(
             [("id", "in", rows.ids)],
             ["township_id", "month_needed:month"],
@@ -74,22 +76,22 @@ class VillageDemandXlsx(models.AbstractModel):
             months.append(False)
         kw_by_cell = {(township, month): kw for township, month, kw in groups}
 
-        sheet = workbook.add_worksheet(_("By Township and Month"))
+        sheet = workbook.add_worksheet(self.env._("By Township and Month"))
         sheet.set_column(0, 0, 22)
         sheet.set_column(1, len(months) + 1, 12)
-        sheet.write(0, 0, _("Township"), header)
+        sheet.write(0, 0, self.env._("Township"), header)
         for col, month in enumerate(months, start=1):
             sheet.write(0, col, self._month_label(month) or no_month, header)
         total_col = len(months) + 1
-        sheet.write(0, total_col, _("Total"), header)
+        sheet.write(0, total_col, self.env._("Total"), header)
         for row_index, township in enumerate(townships, start=1):
-            sheet.write(row_index, 0, township.name or _("No township"), bold)
+            sheet.write(row_index, 0, township.name or self.env._("No township"), bold)
             for col, month in enumerate(months, start=1):
                 sheet.write_number(row_index, col, kw_by_cell.get((township, month), 0.0), kw_format)
             township_kw = sum(kw_by_cell.get((township, month), 0.0) for month in months)
             sheet.write_number(row_index, total_col, township_kw, kw_bold)
         total_row = len(townships) + 1
-        sheet.write(total_row, 0, _("Total"), bold)
+        sheet.write(total_row, 0, self.env._("Total"), bold)
         for col, month in enumerate(months, start=1):
             month_kw = sum(kw_by_cell.get((township, month), 0.0) for township in townships)
             sheet.write_number(total_row, col, month_kw, kw_bold)

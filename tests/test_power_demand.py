@@ -24,7 +24,7 @@ class TestPowerDemand(VillageServiceCase):
         cls.m3 = first + relativedelta(months=9)
         Lead = cls.env["crm.lead"]
 
-        def demand(name, village, kind, kw, needed, user):
+        def demand(name, village, kind, kw, needed, *, user):
             return Lead.create(
                 {
                     "name": name,
@@ -39,17 +39,28 @@ class TestPowerDemand(VillageServiceCase):
 
         # village_a1 is managed by manager_a; this demand is followed by manager_a2
         cls.orchard = demand(
-            "Orchard pumps", cls.village_a1, "irrigation", 75, cls.m1 + relativedelta(days=5), cls.manager_a2
+            "Orchard pumps",
+            cls.village_a1,
+            "irrigation",
+            75,
+            cls.m1 + relativedelta(days=5),
+            user=cls.manager_a2,
         )
         cls.fish_pond = demand(
-            "Fish pond", cls.village_a2, "farming", 25, cls.m1 + relativedelta(days=10), cls.manager_a2
+            "Fish pond", cls.village_a2, "farming", 25, cls.m1 + relativedelta(days=10), user=cls.manager_a2
         )
-        cls.workshop = demand("Workshop", cls.village_a1, "new_connection", 40, cls.m2, cls.manager_a)
-        cls.far_future = demand("School", cls.village_a1, "new_connection", 90, cls.m3, cls.manager_a)
-        cls.pig_farm = demand("Pig farm", cls.village_b1, "capacity_increase", 120, cls.m1, cls.manager_b)
-        cls.cold_store = demand("Cold store", cls.village_b1, "new_connection", 80, cls.m1, cls.manager_b)
+        cls.workshop = demand("Workshop", cls.village_a1, "new_connection", 40, cls.m2, user=cls.manager_a)
+        cls.far_future = demand("School", cls.village_a1, "new_connection", 90, cls.m3, user=cls.manager_a)
+        cls.pig_farm = demand(
+            "Pig farm", cls.village_b1, "capacity_increase", 120, cls.m1, user=cls.manager_b
+        )
+        cls.cold_store = demand(
+            "Cold store", cls.village_b1, "new_connection", 80, cls.m1, user=cls.manager_b
+        )
         cls.plain_lead = Lead.create({"name": "Not a power demand", "type": "opportunity"})
-        cls.won_stage = cls.env["crm.stage"].create({"name": "Test Connected", "is_won": True, "sequence": 99})
+        cls.won_stage = cls.env["crm.stage"].create(
+            {"name": "Test Connected", "is_won": True, "sequence": 99}
+        )
         cls.workshop.action_set_won()
         cls.cold_store.action_set_lost()
         cls.fixture = (
@@ -82,7 +93,9 @@ class TestPowerDemand(VillageServiceCase):
         form.power_demand_type = "other"
         form.power_demand_kw = 22
         lead = form.save()
-        self.assertEqual((lead.village_id, lead.power_demand_type, lead.power_demand_kw), (self.village_a1, "other", 22))
+        self.assertEqual(
+            (lead.village_id, lead.power_demand_type, lead.power_demand_kw), (self.village_a1, "other", 22)
+        )
 
     def test_negative_kw_is_refused(self):
         lead = self.orchard.with_user(self.manager_a)
@@ -99,7 +112,10 @@ class TestPowerDemand(VillageServiceCase):
         lead = self.orchard.with_user(self.manager_a)
         before = lead.power_needed_by
         created = fields.Date.context_today(lead, timestamp=lead.create_date)
-        with self.assertRaisesRegex(ValidationError, "before the demand was recorded"), self.env.cr.savepoint():
+        with (
+            self.assertRaisesRegex(ValidationError, "before the demand was recorded"),
+            self.env.cr.savepoint(),
+        ):
             lead.power_needed_by = created - relativedelta(days=1)
             lead.flush_recordset()
         lead.invalidate_recordset()
@@ -169,13 +185,19 @@ class TestPowerDemand(VillageServiceCase):
     def test_report_rows_follow_the_record_rules(self):
         figures = self._report_figures(self.head_b)
         self.assertEqual(figures, {(self.township_b, self.m1): (120.0, 1)})
-        rows = self.env["village.demand.report"].with_user(self.manager_a).search([("lead_id", "in", self.fixture.ids)])
+        rows = (
+            self.env["village.demand.report"]
+            .with_user(self.manager_a)
+            .search([("lead_id", "in", self.fixture.ids)])
+        )
         self.assertEqual(rows.lead_id, self.orchard | self.workshop | self.far_future)
 
     def test_xlsx_export_reads_back(self):
         report = self.env.ref("village_service.village_demand_report_xlsx")
         content, kind = (
-            self.env["ir.actions.report"].with_user(self.bureau_user)._render_xlsx(report.id, self.fixture.ids, {})
+            self.env["ir.actions.report"]
+            .with_user(self.bureau_user)
+            ._render_xlsx(report.id, self.fixture.ids, {})
         )
         self.assertEqual(kind, "xlsx")
         workbook = load_workbook(io.BytesIO(content))
@@ -188,7 +210,10 @@ class TestPowerDemand(VillageServiceCase):
         self.assertEqual(rows[-1][8], 350)
         grid = list(by_month.iter_rows(values_only=True))
         months = list(grid[0])
-        self.assertEqual(months[1:], [self.m1.strftime("%Y-%m"), self.m2.strftime("%Y-%m"), self.m3.strftime("%Y-%m"), "Total"])
+        self.assertEqual(
+            months[1:],
+            [self.m1.strftime("%Y-%m"), self.m2.strftime("%Y-%m"), self.m3.strftime("%Y-%m"), "Total"],
+        )
         by_township = {row[0]: row[1:] for row in grid[1:]}
         self.assertEqual(by_township["Test Town A"], (100, 40, 90, 230))
         self.assertEqual(by_township["Test Town B"], (120, 0, 0, 120))

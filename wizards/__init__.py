@@ -1,2 +1,1 @@
-
 from . import helpdesk_ticket_create_lead
