@@ -45,11 +45,16 @@
         "wizards/village_weekly_report_wizard_views.xml",
         "reports/village_weekly_report.xml",
         "views/res_config_settings_views.xml",
+        "data/crm_lead_data.xml",
+        "views/crm_lead_views.xml",
+        "views/village_demand_report_views.xml",
+        "wizards/helpdesk_ticket_create_lead_views.xml",
         "views/village_service_menus.xml",
     ],
     "demo": [
         "demo/village_demo.xml",
         "demo/village_agreement_demo.xml",
+        "demo/crm_lead_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -1,4 +1,20 @@
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.fields import Domain
+
+LARGE_DEMAND_PARAM = "village_service.large_demand_kw"
+LARGE_DEMAND_DEFAULT_KW = 50.0
+LARGE_DEMAND_MONTHS = 6
+POWER_DEMAND_TYPES = [
+    ("new_connection", "New Connection"),
+    ("capacity_increase", "Capacity Increase"),
+    ("irrigation", "Irrigation Pumping"),
+    ("farming", "Farming"),
+    ("relocation", "Relocation"),
+    ("other", "Other"),
+]
 
 
 class CrmLead(models.Model):
@@ -16,23 +32,100 @@ class CrmLead(models.Model):
         tracking=True,
         domain="[('village_kind', 'in', ('village', 'community'))]",
     )
-    power_demand_type = fields.Selection(
-        [
-            ("new_connection", "New Connection"),
-            ("capacity_increase", "Capacity Increase"),
-            ("irrigation", "Irrigation Pumping"),
-            ("farming", "Farming"),
-            ("relocation", "Relocation"),
-            ("other", "Other"),
-        ],
-        string="Demand Type",
-        tracking=True,
-    )
+    power_demand_type = fields.Selection(POWER_DEMAND_TYPES, string="Demand Type", tracking=True)
     power_demand_kw = fields.Float(string="Demand (kW)", digits=(16, 1), tracking=True)
     power_needed_by = fields.Date(string="Needed By", tracking=True)
+    station_id = fields.Many2one(
+        related="village_id.village_station_id",
+        string="Power Supply Station",
+        store=True,
+        index="btree_not_null",
+    )
+    township_id = fields.Many2one(
+        related="village_id.village_township_id",
+        string="Township",
+        store=True,
+        index="btree_not_null",
+    )
+    is_large_demand = fields.Boolean(
+        string="Large Demand",
+        compute="_compute_is_large_demand",
+        search="_search_is_large_demand",
+        help="At least the threshold set in Settings and needed within six months.",
+    )
 
     @api.depends("partner_id")
     def _compute_village_id(self):
         for lead in self:
             if lead.partner_id.village_id:
                 lead.village_id = lead.partner_id.village_id
+
+    @api.depends("power_demand_kw", "power_needed_by", "active", "won_status")
+    def _compute_is_large_demand(self):
+        threshold, horizon = self._large_demand_limits()
+        for lead in self:
+            lead.is_large_demand = bool(
+                lead.active
+                and lead.won_status != "lost"
+                and lead.power_demand_kw >= threshold
+                and lead.power_needed_by
+                and lead.power_needed_by <= horizon
+            )
+
+    def _search_is_large_demand(self, operator, value):
+        if operator != "in":
+            return NotImplemented
+        threshold, horizon = self._large_demand_limits()
+        domain = [
+            ("power_demand_kw", ">=", threshold),
+            ("power_needed_by", "<=", horizon),
+            ("won_status", "!=", "lost"),
+        ]
+        if True in value:
+            return domain
+        return ~Domain(domain)
+
+    def _large_demand_limits(self):
+        """The kW threshold (Settings) and the last needed-by date that counts as due soon."""
+        param = self.env["ir.config_parameter"].sudo().get_param(LARGE_DEMAND_PARAM)
+        try:
+            threshold = float(param) if param else LARGE_DEMAND_DEFAULT_KW
+        except ValueError:
+            threshold = LARGE_DEMAND_DEFAULT_KW
+        horizon = fields.Date.context_today(self) + relativedelta(months=LARGE_DEMAND_MONTHS)
+        return threshold, horizon
+
+    @api.constrains("power_demand_kw")
+    def _check_power_demand_kw(self):
+        for lead in self:
+            if lead.power_demand_kw < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The power demand of %(lead)s cannot be negative (%(kw)s kW).",
+                        lead=lead.name,
+                        kw=lead.power_demand_kw,
+                    )
+                )
+
+    @api.constrains("power_needed_by")
+    def _check_power_needed_by(self):
+        for lead in self:
+            if not lead.power_needed_by:
+                continue
+            created = fields.Date.context_today(lead, timestamp=lead.create_date or fields.Datetime.now())
+            if lead.power_needed_by < created:
+                raise ValidationError(
+                    self.env._(
+                        "The power of %(lead)s cannot be needed by %(needed)s, before the demand "
+                        "was recorded on %(created)s.",
+                        lead=lead.name,
+                        needed=lead.power_needed_by,
+                        created=created,
+                    )
+                )
+
+    def action_print_demand_xlsx(self):
+        """The grid-planning workbook of the selected demands (all visible
+        ones when none is selected): a report row has its lead's id."""
+        report = self.env.ref("village_service.village_demand_report_xlsx")
+        return report.with_context(active_ids=self.ids).report_action(self.ids, config=False)

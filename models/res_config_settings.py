@@ -22,3 +22,9 @@ class ResConfigSettings(models.TransientModel):
         default="Asia/Shanghai",
         help="Where a day starts and ends for scheduled jobs, statistics and deadlines.",
     )
+    village_large_demand_kw = fields.Float(
+        string="Large Demand (kW)",
+        config_parameter="village_service.large_demand_kw",
+        default=50.0,
+        help="Demands of at least this power, needed within six months, are listed as large demands.",
+    )

@@ -212,3 +212,28 @@ class ResPartner(models.Model):
         action["domain"] = [("village_id", "=", self.id)]
         action["context"] = {"default_village_id": self.id}
         return action
+
+    village_demand_count = fields.Integer(string="Power Demands", compute="_compute_village_demand")
+    village_demand_kw = fields.Float(string="Demand (kW)", digits=(16, 1), compute="_compute_village_demand")
+
+    def _compute_village_demand(self):
+        """Open and won demands of the village (lost leads are archived)."""
+        villages = self.filtered("id")
+        groups = self.env["crm.lead"]._read_group(
+            [("village_id", "in", villages.ids), ("won_status", "!=", "lost")],
+            ["village_id"],
+            ["__count", "power_demand_kw:sum"],
+        )
+        figures = {village: (count, kw) for village, count, kw in groups}
+        for partner in self:
+            partner.village_demand_count, partner.village_demand_kw = figures.get(partner, (0, 0.0))
+
+    def action_view_village_demands(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("village_service.crm_lead_action_demand")
+        action["domain"] = [("village_id", "=", self.id)]
+        action["context"] = {
+            "default_village_id": self.id,
+            "default_type": "opportunity",
+        }
+        return action

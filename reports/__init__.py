@@ -2,3 +2,5 @@ from . import village_coverage_report
 from . import village_closeout_report
 from . import village_weekly_report
 from . import village_closeout_ledger_xlsx
+from . import village_demand_report
+from . import village_demand_xlsx

@@ -3,3 +3,4 @@ from . import test_security_groups
 from . import test_tour
 from . import test_problem_ledger
 from . import test_village_agreement
+from . import test_power_demand
