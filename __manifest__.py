@@ -26,16 +26,23 @@
         "security/village_service_security.xml",
         "security/ir.model.access.csv",
         "data/village_care_tag_data.xml",
+        "data/village_meeting_data.xml",
+        "data/village_inquiry_rule_data.xml",
         "views/village_care_tag_views.xml",
         "views/village_chat_group_views.xml",
         "views/res_partner_views.xml",
         "views/helpdesk_ticket_team_views.xml",
         "views/village_coverage_report_views.xml",
         "views/res_config_settings_views.xml",
+        "views/village_meeting_views.xml",
+        "views/village_meeting_topic_views.xml",
+        "views/village_inquiry_rule_views.xml",
+        "views/village_inquiry_state_views.xml",
         "views/village_service_menus.xml",
     ],
     "demo": [
         "demo/village_demo.xml",
+        "demo/village_meeting_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -36,3 +36,7 @@ class CrmLead(models.Model):
         for lead in self:
             if lead.partner_id.village_id:
                 lead.village_id = lead.partner_id.village_id
+
+    meeting_id = fields.Many2one(
+        "village.meeting", string="Meeting", index="btree_not_null", tracking=True, ondelete="set null"
+    )

@@ -23,3 +23,7 @@ class HelpdeskTicket(models.Model):
         for ticket in self:
             if ticket.partner_id.village_id:
                 ticket.village_id = ticket.partner_id.village_id
+
+    meeting_id = fields.Many2one(
+        "village.meeting", string="Meeting", index="btree_not_null", tracking=True, ondelete="set null"
+    )
