@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import SUPERUSER_ID, fields, models
 from odoo.tools import plaintext2html
 
 
@@ -96,4 +96,5 @@ class MailActivity(models.Model):
                     }
                 )
         if meeting_vals:
-            self.env["village.meeting"].sudo().create(meeting_vals)
+            # logged by the system for the user, wherever the target lies
+            self.env["village.meeting"].with_user(SUPERUSER_ID).create(meeting_vals)

@@ -106,8 +106,7 @@ class VillageInquiryRule(models.Model):
         is due (today the first time, then one interval after the last
         completion). Committed per batch: a rerun after a crash resumes where
         it stopped and duplicates nothing, as open activities are skipped."""
-        today = fields.Date.context_today(self)
-        self._mark_overdue(today)
+        self._mark_overdue()
         work = []
         for rule in self.search([]):
             partner_ids = self.env["res.partner"].with_context(active_test=True)._search(rule._get_target_domain())
@@ -117,19 +116,26 @@ class VillageInquiryRule(models.Model):
         size = self._inquiry_batch_size
         for start in range(0, len(work), size):
             batch = work[start : start + size]
-            created = self._schedule_batch(batch, today)
+            created = self._schedule_batch(batch)
             _logger.info("Inquiry scheduler: %s activities created for %s targets", created, len(batch))
             if not cron._commit_progress(len(batch), remaining=len(work) - start - len(batch)):
                 break
 
     @api.model
-    def _mark_overdue(self, today):
-        self.env["village.inquiry.state"].search(
-            [("status", "=", "due"), ("date_deadline", "<", today)]
-        ).status = "overdue"
+    def _today_of(self, user):
+        """Today in the time zone of the user doing the inquiry."""
+        return fields.Date.context_today(self.with_context(tz=user.tz or self.env.context.get("tz")))
 
     @api.model
-    def _schedule_batch(self, batch, today):
+    def _mark_overdue(self):
+        latest_today = fields.Date.context_today(self.with_context(tz="Etc/GMT-14"))
+        states = self.env["village.inquiry.state"].search(
+            [("status", "=", "due"), ("date_deadline", "<", latest_today)]
+        )
+        states.filtered(lambda state: state.date_deadline < self._today_of(state.user_id)).status = "overdue"
+
+    @api.model
+    def _schedule_batch(self, batch):
         """Create the missing activities of a batch of (rule, partner id)
         pairs; a fixed number of queries per batch."""
         by_rule = defaultdict(list)
@@ -157,6 +163,7 @@ class VillageInquiryRule(models.Model):
         partners.fetch(["village_id"])
         partners.village_id.fetch(["village_manager_id", "village_station_id"])
         model_id = self.env["ir.model"]._get_id("res.partner")
+        today_by_user = {}
         activity_vals, new_pairs = [], []
         for rule, pids in by_rule.items():
             for pid in pids:
@@ -165,6 +172,9 @@ class VillageInquiryRule(models.Model):
                 partner = self.env["res.partner"].browse(pid)
                 village = partner.village_id
                 user = village.village_manager_id or village.village_station_id.user_id
+                if user not in today_by_user:
+                    today_by_user[user] = self._today_of(user)
+                today = today_by_user[user]
                 state = states.get((rule.id, pid))
                 deadline = state.next_due if state and state.next_due else today
                 activity_vals.append(
@@ -180,14 +190,14 @@ class VillageInquiryRule(models.Model):
                         "automated": True,
                     }
                 )
-                new_pairs.append((rule, partner, user, deadline, state))
+                new_pairs.append((rule, partner, user, deadline, today, state))
         if not activity_vals:
             return 0
         activities = (
             self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(activity_vals)
         )
         state_vals = []
-        for activity, (rule, partner, user, deadline, state) in zip(activities, new_pairs, strict=True):
+        for activity, (rule, partner, user, deadline, today, state) in zip(activities, new_pairs, strict=True):
             vals = {
                 "activity_id": activity.id,
                 "date_deadline": deadline,

@@ -22,7 +22,13 @@ class VillageMeeting(models.Model):
     _order = "date desc, id desc"
 
     name = fields.Char(
-        string="Title", compute="_compute_name", store=True, readonly=False, required=True, tracking=True
+        string="Title",
+        compute="_compute_name",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+        tracking=True,
     )
     kind = fields.Selection(
         [
@@ -61,6 +67,7 @@ class VillageMeeting(models.Model):
         compute="_compute_station_id",
         store=True,
         readonly=False,
+        precompute=True,
         index=True,
         tracking=True,
         domain="[('is_station', '=', True)]",
@@ -145,9 +152,10 @@ class VillageMeeting(models.Model):
     @api.constrains("village_id")
     def _check_village_of_user(self):
         """Account managers and station heads log meetings only for the
-        villages of their own stations; bureau managers anywhere."""
+        villages of their own stations; bureau managers anywhere. (Constraints
+        run as superuser: the user is the one acting, not env.su.)"""
         user = self.env.user
-        if self.env.su or user.has_group("village_service.group_village_manager"):
+        if user._is_superuser() or user.has_group("village_service.group_village_manager"):
             return
         teams = user.sudo().helpdesk_team_ids
         for meeting in self.sudo():

@@ -1,1 +1,7 @@
-from . import test_security_groups, test_tour, test_village_partner
+from . import (
+    test_security_groups,
+    test_tour,
+    test_village_inquiry,
+    test_village_meeting,
+    test_village_partner,
+)
