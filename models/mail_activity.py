@@ -6,7 +6,11 @@ class MailActivity(models.Model):
     _inherit = "mail.activity"
 
     inquiry_rule_id = fields.Many2one(
-        "village.inquiry.rule", string="Inquiry Rule", index="btree_not_null", ondelete="set null", readonly=True
+        "village.inquiry.rule",
+        string="Inquiry Rule",
+        index="btree_not_null",
+        ondelete="set null",
+        readonly=True,
     )
 
     def write(self, vals):
@@ -47,8 +51,8 @@ class MailActivity(models.Model):
             )
         }
         meeting_vals = []
-        for rule, partner_id, deadline in inquiries:
-            rule = rules.browse(rule.id)
+        for inquiry_rule, partner_id, deadline in inquiries:
+            rule = rules.browse(inquiry_rule.id)
             on_time = today <= deadline
             vals = {
                 "last_done": today,

@@ -3,11 +3,10 @@ from unittest.mock import patch
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, fields
+from odoo.addons.village_service.models.village_inquiry_rule import VillageInquiryRule
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
-
-from odoo.addons.village_service.models.village_inquiry_rule import VillageInquiryRule
 
 from .common import VillageServiceCase
 
@@ -68,7 +67,9 @@ class TestVillageInquiry(VillageServiceCase):
         return self.env["mail.activity"].with_context(active_test=False).search(domain)
 
     def _state(self, rule, partner):
-        return self.env["village.inquiry.state"].search([("rule_id", "=", rule), ("partner_id", "=", partner.id)])
+        return self.env["village.inquiry.state"].search(
+            [("rule_id", "=", rule), ("partner_id", "=", partner.id)]
+        )
 
     def test_first_run_one_activity_per_target_second_none(self):
         self._run_cron()
@@ -96,7 +97,9 @@ class TestVillageInquiry(VillageServiceCase):
     def test_completion_schedules_next(self):
         self._run_cron()
         activity = self._activities(self.rule_phone, self.household_a1)
-        activity.with_user(self.manager_a).action_feedback(feedback="Fine; asked to check the kitchen socket.")
+        activity.with_user(self.manager_a).action_feedback(
+            feedback="Fine; asked to check the kitchen socket."
+        )
         self.assertFalse(self._activities(self.rule_phone, self.household_a1))
         state = self._state(self.rule_phone.id, self.household_a1).with_user(self.manager_a)
         self.assertEqual(state.last_done, self.today)
@@ -104,9 +107,15 @@ class TestVillageInquiry(VillageServiceCase):
         self.assertEqual(state.status, "done")
         self.assertEqual((state.done_count, state.on_time_count), (1, 1))
         # the phone call is logged as a done phone meeting with its feedback
-        meeting = self.env["village.meeting"].with_user(self.manager_a).search([("partner_id", "=", self.household_a1.id)])
+        meeting = (
+            self.env["village.meeting"]
+            .with_user(self.manager_a)
+            .search([("partner_id", "=", self.household_a1.id)])
+        )
         self.assertEqual(len(meeting), 1)
-        self.assertEqual((meeting.kind, meeting.state, meeting.village_id), ("phone", "done", self.village_a1))
+        self.assertEqual(
+            (meeting.kind, meeting.state, meeting.village_id), ("phone", "done", self.village_a1)
+        )
         self.assertIn("kitchen socket", meeting.minutes)
         self._run_cron()
         following = self._activities(self.rule_phone, self.household_a1)
@@ -139,7 +148,9 @@ class TestVillageInquiry(VillageServiceCase):
 
     def _targets(self):
         Partner = self.env["res.partner"]
-        return sum(Partner.search_count(rule._get_target_domain()) for rule in self.rule_phone | self.rule_committee)
+        return sum(
+            Partner.search_count(rule._get_target_domain()) for rule in self.rule_phone | self.rule_committee
+        )
 
     def _scheduled(self):
         domain = [("inquiry_rule_id", "in", (self.rule_phone | self.rule_committee).ids)]
@@ -250,7 +261,19 @@ class TestVillageInquiry(VillageServiceCase):
         self._run_cron()
         State = self.env["village.inquiry.state"]
         fixture = State.search(
-            [("partner_id", "in", (self.household_a1 | self.household_b1 | self.village_a1 | self.village_a2 | self.village_b1).ids)]
+            [
+                (
+                    "partner_id",
+                    "in",
+                    (
+                        self.household_a1
+                        | self.household_b1
+                        | self.village_a1
+                        | self.village_a2
+                        | self.village_b1
+                    ).ids,
+                )
+            ]
         )
         self.assertEqual(len(fixture), 5)
 
@@ -266,5 +289,7 @@ class TestVillageInquiry(VillageServiceCase):
         with self.assertRaises(AccessError):
             State.with_user(self.plain_user).search([])
         # per manager and station, in the pivot
-        groups = dict(State.with_user(self.head_a)._read_group([("id", "in", fixture.ids)], ["user_id"], ["__count"]))
+        groups = dict(
+            State.with_user(self.head_a)._read_group([("id", "in", fixture.ids)], ["user_id"], ["__count"])
+        )
         self.assertEqual(groups, {self.manager_a: 2, self.manager_a2: 1})

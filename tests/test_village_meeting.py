@@ -40,10 +40,14 @@ class TestVillageMeeting(VillageServiceCase):
         self.assertTrue(meeting.date)
 
     def test_log_problem_from_meeting(self):
-        meeting = self._new_meeting(self.manager_a, self.village_a1, kind="visit", partner_id=self.household_a1.id)
+        meeting = self._new_meeting(
+            self.manager_a, self.village_a1, kind="visit", partner_id=self.household_a1.id
+        )
         action = meeting.with_user(self.manager_a).action_log_problem()
         self.assertEqual(action["res_model"], "helpdesk.ticket")
-        with Form(self.env["helpdesk.ticket"].with_user(self.manager_a).with_context(**action["context"])) as form:
+        with Form(
+            self.env["helpdesk.ticket"].with_user(self.manager_a).with_context(**action["context"])
+        ) as form:
             form.name = "Sparking meter box"
         ticket = form.record
         self.assertEqual(ticket.meeting_id, meeting)
@@ -90,6 +94,14 @@ class TestVillageMeeting(VillageServiceCase):
         for model in ("helpdesk.ticket", "crm.lead"):
             arch = self.env[model].with_user(self.manager_a).get_view(view_type="form")["arch"]
             self.assertIn('name="meeting_id"', arch, model)
+
+    def test_meeting_views_load_for_account_manager(self):
+        types = ("kanban", "list", "calendar", "pivot", "graph", "form", "search")
+        views = self.env["village.meeting"].with_user(self.manager_a).get_views([(False, t) for t in types])
+        self.assertEqual(set(views["views"]), set(types))
+        form = views["views"]["form"]["arch"]
+        for button in ("action_log_problem", "action_log_demand", "action_done"):
+            self.assertIn(f'name="{button}"', form)
 
     def test_mark_done_and_cancel(self):
         meeting = self.meeting.with_user(self.manager_a)
@@ -141,17 +153,27 @@ class TestVillageMeeting(VillageServiceCase):
     def test_record_rules(self):
         Meeting = self.env["village.meeting"]
         meeting_b = self._new_meeting(self.manager_b, self.village_b1)
-        self.assertEqual(Meeting.with_user(self.manager_a).search([("id", "in", (self.meeting | meeting_b).ids)]), self.meeting)
+        self.assertEqual(
+            Meeting.with_user(self.manager_a).search([("id", "in", (self.meeting | meeting_b).ids)]),
+            self.meeting,
+        )
         # an account manager does not see the meetings of another manager's village
         self.assertFalse(Meeting.with_user(self.manager_a2).search([("id", "=", self.meeting.id)]))
         with self.assertRaises(AccessError):
             self.meeting.with_user(self.manager_a2).read(["name"])
         # unless they were present
         self.meeting.user_ids |= self.manager_a2
-        self.assertEqual(Meeting.with_user(self.manager_a2).search([("id", "=", self.meeting.id)]), self.meeting)
+        self.assertEqual(
+            Meeting.with_user(self.manager_a2).search([("id", "=", self.meeting.id)]), self.meeting
+        )
         # station heads see their stations, the bureau everything
-        self.assertEqual(Meeting.with_user(self.head_a).search([("id", "in", (self.meeting | meeting_b).ids)]), self.meeting)
-        self.assertEqual(Meeting.with_user(self.head_b).search([("id", "in", (self.meeting | meeting_b).ids)]), meeting_b)
+        self.assertEqual(
+            Meeting.with_user(self.head_a).search([("id", "in", (self.meeting | meeting_b).ids)]),
+            self.meeting,
+        )
+        self.assertEqual(
+            Meeting.with_user(self.head_b).search([("id", "in", (self.meeting | meeting_b).ids)]), meeting_b
+        )
         self.assertEqual(
             Meeting.with_user(self.bureau_user).search([("id", "in", (self.meeting | meeting_b).ids)]),
             self.meeting | meeting_b,
