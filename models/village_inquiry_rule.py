@@ -109,7 +109,9 @@ class VillageInquiryRule(models.Model):
         self._mark_overdue()
         work = []
         for rule in self.search([]):
-            partner_ids = self.env["res.partner"].with_context(active_test=True)._search(rule._get_target_domain())
+            partner_ids = (
+                self.env["res.partner"].with_context(active_test=True)._search(rule._get_target_domain())
+            )
             work.extend((rule, partner_id) for partner_id in partner_ids)
         cron = self.env["ir.cron"]
         cron._commit_progress(remaining=len(work))
@@ -197,7 +199,9 @@ class VillageInquiryRule(models.Model):
             self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(activity_vals)
         )
         state_vals = []
-        for activity, (rule, partner, user, deadline, today, state) in zip(activities, new_pairs, strict=True):
+        for activity, (rule, partner, user, deadline, today, state) in zip(
+            activities, new_pairs, strict=True
+        ):
             vals = {
                 "activity_id": activity.id,
                 "date_deadline": deadline,

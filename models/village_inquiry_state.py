@@ -11,14 +11,19 @@ class VillageInquiryState(models.Model):
     _order = "date_deadline, next_due, id"
     _rec_name = "partner_id"
 
-    rule_id = fields.Many2one("village.inquiry.rule", string="Inquiry Rule", required=True, ondelete="cascade")
+    rule_id = fields.Many2one(
+        "village.inquiry.rule", string="Inquiry Rule", required=True, ondelete="cascade"
+    )
     activity_type_id = fields.Many2one(related="rule_id.activity_type_id", string="Activity Type")
     partner_id = fields.Many2one(
         "res.partner", string="Household / Village", required=True, index=True, ondelete="cascade"
     )
     village_id = fields.Many2one(related="partner_id.village_id", string="Village", store=True, index=True)
     station_id = fields.Many2one(
-        related="partner_id.village_id.village_station_id", string="Power Supply Station", store=True, index=True
+        related="partner_id.village_id.village_station_id",
+        string="Power Supply Station",
+        store=True,
+        index=True,
     )
     user_id = fields.Many2one("res.users", string="Account Manager", index=True)
     activity_id = fields.Many2one("mail.activity", string="Open Activity", ondelete="set null")

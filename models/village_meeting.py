@@ -108,7 +108,9 @@ class VillageMeeting(models.Model):
         for meeting in self:
             if meeting.village_id:
                 meeting.name = self.env._(
-                    "%(kind)s · %(village)s", kind=kinds.get(meeting.kind, ""), village=meeting.village_id.name
+                    "%(kind)s · %(village)s",
+                    kind=kinds.get(meeting.kind, ""),
+                    village=meeting.village_id.name,
                 )
             else:
                 meeting.name = kinds.get(meeting.kind) or meeting.name
@@ -121,7 +123,9 @@ class VillageMeeting(models.Model):
 
     def _compute_ticket_count(self):
         counts = dict(
-            self.env["helpdesk.ticket"]._read_group([("meeting_id", "in", self.ids)], ["meeting_id"], ["__count"])
+            self.env["helpdesk.ticket"]._read_group(
+                [("meeting_id", "in", self.ids)], ["meeting_id"], ["__count"]
+            )
         )
         for meeting in self:
             meeting.ticket_count = counts.get(meeting, 0)
@@ -173,7 +177,9 @@ class VillageMeeting(models.Model):
         for meeting in self:
             if meeting.state != "planned":
                 raise UserError(
-                    self.env._("Only a planned meeting can be marked done (%(meeting)s).", meeting=meeting.name)
+                    self.env._(
+                        "Only a planned meeting can be marked done (%(meeting)s).", meeting=meeting.name
+                    )
                 )
             if not meeting.date:
                 raise UserError(
@@ -203,9 +209,9 @@ class VillageMeeting(models.Model):
 
     def _get_ticket_channel(self):
         self.ensure_one()
-        return self.env.ref(KIND_CHANNEL.get(self.kind, DEFAULT_CHANNEL), raise_if_not_found=False) or self.env.ref(
-            DEFAULT_CHANNEL, raise_if_not_found=False
-        )
+        return self.env.ref(
+            KIND_CHANNEL.get(self.kind, DEFAULT_CHANNEL), raise_if_not_found=False
+        ) or self.env.ref(DEFAULT_CHANNEL, raise_if_not_found=False)
 
     def _ticket_context(self):
         self.ensure_one()
@@ -217,7 +223,8 @@ class VillageMeeting(models.Model):
             "default_channel_id": channel.id if channel else False,
             "default_team_id": self.station_id.id,
             "default_user_id": self.user_id.id,
-            "default_description": Markup("<p>%s</p>") % self.env._("Raised at %(meeting)s.", meeting=self.name),
+            "default_description": Markup("<p>%s</p>")
+            % self.env._("Raised at %(meeting)s.", meeting=self.name),
         }
 
     def _lead_context(self):
