@@ -33,6 +33,8 @@
         "views/village_agreement_service_views.xml",
         "wizards/village_agreement_terminate_views.xml",
         "wizards/village_agreement_bulk_create_views.xml",
+        "data/village_meeting_data.xml",
+        "data/village_inquiry_rule_data.xml",
         "views/village_care_tag_views.xml",
         "views/village_chat_group_views.xml",
         "views/res_partner_views.xml",
@@ -49,12 +51,17 @@
         "views/crm_lead_views.xml",
         "views/village_demand_report_views.xml",
         "wizards/helpdesk_ticket_create_lead_views.xml",
+        "views/village_meeting_views.xml",
+        "views/village_meeting_topic_views.xml",
+        "views/village_inquiry_rule_views.xml",
+        "views/village_inquiry_state_views.xml",
         "views/village_service_menus.xml",
     ],
     "demo": [
         "demo/village_demo.xml",
         "demo/village_agreement_demo.xml",
         "demo/crm_lead_demo.xml",
+        "demo/village_meeting_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

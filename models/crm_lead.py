@@ -35,6 +35,9 @@ class CrmLead(models.Model):
     power_demand_type = fields.Selection(POWER_DEMAND_TYPES, string="Demand Type", tracking=True)
     power_demand_kw = fields.Float(string="Demand (kW)", digits=(16, 1), tracking=True)
     power_needed_by = fields.Date(string="Needed By", tracking=True)
+    meeting_id = fields.Many2one(
+        "village.meeting", string="Meeting", index="btree_not_null", tracking=True, ondelete="set null"
+    )
     station_id = fields.Many2one(
         related="village_id.village_station_id",
         string="Power Supply Station",

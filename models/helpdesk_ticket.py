@@ -31,6 +31,9 @@ class HelpdeskTicket(models.Model):
     )
     chat_group_id = fields.Many2one("village.chat.group", string="WeChat Group", index="btree_not_null", tracking=True)
     require_closeout = fields.Boolean(related="team_id.require_closeout")
+    meeting_id = fields.Many2one(
+        "village.meeting", string="Meeting", index="btree_not_null", tracking=True, ondelete="set null"
+    )
     closeout_state = fields.Selection(
         CLOSEOUT_STATES,
         string="Close-out Status",
@@ -133,7 +136,7 @@ class HelpdeskTicket(models.Model):
             if ticket.stage_id.closed and ticket.closeout_state != "closed":
                 raise ValidationError(
                     self.env._(
-                        "Problem %(number)s of %(station)s can only be closed by close-out (销号): "
+                        "Problem %(number)s of %(station)s can only be closed by close-out: "
                         "record its rectification, then use the Close Out button.",
                         number=ticket.number,
                         station=ticket.team_id.name,

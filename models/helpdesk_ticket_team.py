@@ -56,9 +56,7 @@ class HelpdeskTicketTeam(models.Model):
 
     def _compute_agreement_stats(self):
         counts = dict(
-            self.env["village.agreement"]._read_group(
-                [("station_id", "in", self.ids)], ["station_id"], ["__count"]
-            )
+            self.env["village.agreement"]._read_group([("station_id", "in", self.ids)], ["station_id"], ["__count"])
         )
         domain = [("village_station_id", "in", self.ids), ("village_kind", "in", ("village", "community"))]
         Partner = self.env["res.partner"]

@@ -84,13 +84,9 @@ class ResPartner(models.Model):
         string="WeChat Groups",
     )
     village_household_ids = fields.One2many("res.partner", "village_id", string="Members of the Village")
-    village_member_count = fields.Integer(
-        string="Registered Households", compute="_compute_village_member_count"
-    )
+    village_member_count = fields.Integer(string="Registered Households", compute="_compute_village_member_count")
     village_agreement_ids = fields.One2many("village.agreement", "village_id", string="Agreements")
-    village_agreement_count = fields.Integer(
-        string="Agreements Count", compute="_compute_village_agreement_count"
-    )
+    village_agreement_count = fields.Integer(string="Agreements Count", compute="_compute_village_agreement_count")
     village_has_active_agreement = fields.Boolean(
         string="Has an Active Agreement",
         compute="_compute_village_has_active_agreement",
@@ -128,9 +124,7 @@ class ResPartner(models.Model):
 
     def _compute_village_agreement_count(self):
         counts = dict(
-            self.env["village.agreement"]._read_group(
-                [("village_id", "in", self.ids)], ["village_id"], ["__count"]
-            )
+            self.env["village.agreement"]._read_group([("village_id", "in", self.ids)], ["village_id"], ["__count"])
         )
         for partner in self:
             partner.village_agreement_count = counts.get(partner, 0)

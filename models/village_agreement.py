@@ -107,9 +107,7 @@ class VillageAgreement(models.Model):
         help="Who signs for the power supply station.",
     )
     date_signed = fields.Date(string="Signed on", tracking=True, copy=False)
-    date_start = fields.Date(
-        string="Start Date", required=True, default=fields.Date.context_today, tracking=True
-    )
+    date_start = fields.Date(string="Start Date", required=True, default=fields.Date.context_today, tracking=True)
     date_end = fields.Date(string="End Date", tracking=True, help="Leave empty for an open-ended agreement.")
     service_ids = fields.Many2many(
         "village.agreement.service",
@@ -120,14 +118,10 @@ class VillageAgreement(models.Model):
     note = fields.Html()
     signed_scan = fields.Binary(string="Signed Scan", attachment=True, copy=False)
     signed_scan_filename = fields.Char(copy=False)
-    has_signed_scan = fields.Boolean(
-        string="Signed Scan Attached", compute="_compute_has_signed_scan", store=True
-    )
+    has_signed_scan = fields.Boolean(string="Signed Scan Attached", compute="_compute_has_signed_scan", store=True)
     date_terminated = fields.Date(string="Terminated on", readonly=True, copy=False, tracking=True)
     termination_reason = fields.Text(readonly=True, copy=False)
-    renewed_from_id = fields.Many2one(
-        "village.agreement", string="Renewal of", readonly=True, copy=False, index=True
-    )
+    renewed_from_id = fields.Many2one("village.agreement", string="Renewal of", readonly=True, copy=False, index=True)
     renewal_ids = fields.One2many("village.agreement", "renewed_from_id", string="Renewals")
     renewal_reminded = fields.Boolean(
         string="Renewal Reminder Sent",
@@ -151,9 +145,7 @@ class VillageAgreement(models.Model):
     @api.depends("village_id")
     def _compute_village_signatory_id(self):
         for agreement in self:
-            agreement.village_signatory_id = (
-                agreement.village_id.village_contact_id or agreement.village_signatory_id
-            )
+            agreement.village_signatory_id = agreement.village_id.village_contact_id or agreement.village_signatory_id
 
     @api.depends("station_id")
     def _compute_station_signatory_id(self):
@@ -171,8 +163,7 @@ class VillageAgreement(models.Model):
             if agreement.date_end and agreement.date_end < agreement.date_start:
                 raise ValidationError(
                     self.env._(
-                        "Agreement %(name)s: the end date (%(end)s) cannot be before "
-                        "the start date (%(start)s).",
+                        "Agreement %(name)s: the end date (%(end)s) cannot be before the start date (%(start)s).",
                         name=agreement.name,
                         end=agreement.date_end,
                         start=agreement.date_start,
@@ -286,9 +277,7 @@ class VillageAgreement(models.Model):
         self.write({"state": "terminated", "date_terminated": date, "termination_reason": reason})
         for agreement in self:
             agreement.message_post(
-                body=self.env._(
-                    "Agreement terminated on %(date)s. Reason: %(reason)s", date=date, reason=reason
-                ),
+                body=self.env._("Agreement terminated on %(date)s. Reason: %(reason)s", date=date, reason=reason),
                 subtype_xmlid="mail.mt_note",
             )
         return True
@@ -412,9 +401,7 @@ class VillageAgreement(models.Model):
         expire_domain = self._expire_domain()
         remind_domain = self._remind_domain()
         Agreement = self.with_context(active_test=False)
-        Cron._commit_progress(
-            remaining=Agreement.search_count(expire_domain) + Agreement.search_count(remind_domain)
-        )
+        Cron._commit_progress(remaining=Agreement.search_count(expire_domain) + Agreement.search_count(remind_domain))
         for domain, method in ((expire_domain, "_expire"), (remind_domain, "_schedule_renewal_activity")):
             while batch := Agreement.search(domain, limit=batch_size, order="date_end, id"):
                 getattr(batch, method)()

@@ -26,9 +26,7 @@ class VillageCoverageReport(models.Model):
     village_count = fields.Integer(string="Villages", readonly=True, aggregator="sum")
     chat_group_covered = fields.Integer(string="Villages with a WeChat Group", readonly=True, aggregator="sum")
     chat_group_coverage = fields.Float(string="WeChat Group Coverage (%)", readonly=True, aggregator="avg")
-    agreement_covered = fields.Integer(
-        string="Villages with an Active Agreement", readonly=True, aggregator="sum"
-    )
+    agreement_covered = fields.Integer(string="Villages with an Active Agreement", readonly=True, aggregator="sum")
     agreement_coverage = fields.Float(string="Agreement Coverage (%)", readonly=True, aggregator="avg")
 
     @property

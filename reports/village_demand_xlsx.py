@@ -13,9 +13,7 @@ class VillageDemandXlsx(models.AbstractModel):
         """Rows of the grid-planning report: the selected ones, or all the
         user may see when none is selected. A lead's row has the lead's id,
         so the report also prints from a selection of demands."""
-        ids = (
-            docids or (data or {}).get("context", {}).get("active_ids") or self.env.context.get("active_ids")
-        )
+        ids = docids or (data or {}).get("context", {}).get("active_ids") or self.env.context.get("active_ids")
         Report = self.env["village.demand.report"]
         return Report.search([("id", "in", ids)]) if ids else Report.search([])
 

@@ -51,21 +51,13 @@ class TestPowerDemand(VillageServiceCase):
         )
         cls.workshop = demand("Workshop", cls.village_a1, "new_connection", 40, cls.m2, user=cls.manager_a)
         cls.far_future = demand("School", cls.village_a1, "new_connection", 90, cls.m3, user=cls.manager_a)
-        cls.pig_farm = demand(
-            "Pig farm", cls.village_b1, "capacity_increase", 120, cls.m1, user=cls.manager_b
-        )
-        cls.cold_store = demand(
-            "Cold store", cls.village_b1, "new_connection", 80, cls.m1, user=cls.manager_b
-        )
+        cls.pig_farm = demand("Pig farm", cls.village_b1, "capacity_increase", 120, cls.m1, user=cls.manager_b)
+        cls.cold_store = demand("Cold store", cls.village_b1, "new_connection", 80, cls.m1, user=cls.manager_b)
         cls.plain_lead = Lead.create({"name": "Not a power demand", "type": "opportunity"})
-        cls.won_stage = cls.env["crm.stage"].create(
-            {"name": "Test Connected", "is_won": True, "sequence": 99}
-        )
+        cls.won_stage = cls.env["crm.stage"].create({"name": "Test Connected", "is_won": True, "sequence": 99})
         cls.workshop.action_set_won()
         cls.cold_store.action_set_lost()
-        cls.fixture = (
-            cls.orchard | cls.fish_pond | cls.workshop | cls.far_future | cls.pig_farm | cls.cold_store
-        )
+        cls.fixture = cls.orchard | cls.fish_pond | cls.workshop | cls.far_future | cls.pig_farm | cls.cold_store
 
     # defaults and constraints
 
@@ -178,26 +170,18 @@ class TestPowerDemand(VillageServiceCase):
             (self.township_b, self.m1): (120.0, 1),  # pig farm; the lost cold store does not count
         }
         self.assertEqual(self._report_figures(self.bureau_user), expected)
-        self.assertNotIn(
-            self.plain_lead.id, self.env["village.demand.report"].search([]).lead_id.ids, "not a demand"
-        )
+        self.assertNotIn(self.plain_lead.id, self.env["village.demand.report"].search([]).lead_id.ids, "not a demand")
 
     def test_report_rows_follow_the_record_rules(self):
         figures = self._report_figures(self.head_b)
         self.assertEqual(figures, {(self.township_b, self.m1): (120.0, 1)})
-        rows = (
-            self.env["village.demand.report"]
-            .with_user(self.manager_a)
-            .search([("lead_id", "in", self.fixture.ids)])
-        )
+        rows = self.env["village.demand.report"].with_user(self.manager_a).search([("lead_id", "in", self.fixture.ids)])
         self.assertEqual(rows.lead_id, self.orchard | self.workshop | self.far_future)
 
     def test_xlsx_export_reads_back(self):
         report = self.env.ref("village_service.village_demand_report_xlsx")
         content, kind = (
-            self.env["ir.actions.report"]
-            .with_user(self.bureau_user)
-            ._render_xlsx(report.id, self.fixture.ids, {})
+            self.env["ir.actions.report"].with_user(self.bureau_user)._render_xlsx(report.id, self.fixture.ids, {})
         )
         self.assertEqual(kind, "xlsx")
         workbook = load_workbook(io.BytesIO(content))

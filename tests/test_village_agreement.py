@@ -63,9 +63,7 @@ class TestVillageAgreement(VillageServiceCase):
         self.assertEqual(agreement.village_signatory_id, self.contact_a1)
         self.assertEqual(agreement.station_signatory_id, self.head_a)
         self.assertEqual(agreement.township_id, self.township_a)
-        self.assertIn(
-            self.env.ref("village_service.village_agreement_service_outage_notice"), agreement.service_ids
-        )
+        self.assertIn(self.env.ref("village_service.village_agreement_service_outage_notice"), agreement.service_ids)
         other = self._agreement(self.village_b1)
         self.assertNotEqual(other.name, agreement.name)
 
@@ -118,9 +116,7 @@ class TestVillageAgreement(VillageServiceCase):
         overlapping.invalidate_recordset()
         self.assertEqual(overlapping.state, "draft")
         # an open-ended one overlaps everything after its start
-        open_ended = self._agreement(
-            date_start=date(2024, 1, 1), date_end=False, date_signed=date(2024, 1, 1)
-        )
+        open_ended = self._agreement(date_start=date(2024, 1, 1), date_end=False, date_signed=date(2024, 1, 1))
         with self.assertRaises(ValidationError), self.env.cr.savepoint():
             open_ended.with_user(self.head_a).action_activate()
         # the next period, or another village, is fine
@@ -140,9 +136,7 @@ class TestVillageAgreement(VillageServiceCase):
         agreement = self._active()
         action = agreement.with_user(self.head_a).action_terminate()
         self.assertEqual(action["res_model"], "village.agreement.terminate")
-        wizard_form = Form(
-            self.env[action["res_model"]].with_user(self.head_a).with_context(**action["context"])
-        )
+        wizard_form = Form(self.env[action["res_model"]].with_user(self.head_a).with_context(**action["context"]))
         wizard_form.reason = "The committee moved to the township."
         wizard_form.save().action_confirm()
         self.assertEqual(agreement.state, "terminated")
@@ -167,9 +161,7 @@ class TestVillageAgreement(VillageServiceCase):
         self.assertFalse(draft.renewal_ids)
         draft.unlink()
 
-        agreement = self._active(
-            service_ids=[Command.set(self.env["village.agreement.service"].search([]).ids[:2])]
-        )
+        agreement = self._active(service_ids=[Command.set(self.env["village.agreement.service"].search([]).ids[:2])])
         action = agreement.with_user(self.head_a).action_renew()
         renewal = self.Agreement.browse(action["res_id"])
         self.assertEqual(renewal.renewed_from_id, agreement)
@@ -212,12 +204,8 @@ class TestVillageAgreement(VillageServiceCase):
 
     def test_cron_expires_and_reminds_once(self):
         past = self._active(date_start=date(2024, 1, 1), date_end=self.today - timedelta(days=3))
-        soon = self._active(
-            self.village_a2, date_start=date(2024, 1, 1), date_end=self.today + timedelta(days=10)
-        )
-        later = self._active(
-            self.village_b1, date_start=date(2024, 1, 1), date_end=self.today + timedelta(days=100)
-        )
+        soon = self._active(self.village_a2, date_start=date(2024, 1, 1), date_end=self.today + timedelta(days=10))
+        later = self._active(self.village_b1, date_start=date(2024, 1, 1), date_end=self.today + timedelta(days=100))
         draft_soon = self._agreement(
             self.village_a1,
             date_start=self.today + timedelta(days=1),

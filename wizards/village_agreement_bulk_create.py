@@ -47,13 +47,9 @@ class VillageAgreementBulkCreate(models.TransientModel):
         villages = self.village_ids._village_without_agreement()
         if not villages:
             raise UserError(
-                self.env._(
-                    "Every selected village already has a draft or active agreement: nothing to draft."
-                )
+                self.env._("Every selected village already has a draft or active agreement: nothing to draft.")
             )
-        date_end = (
-            self.date_start + relativedelta(years=self.term_years, days=-1) if self.term_years else False
-        )
+        date_end = self.date_start + relativedelta(years=self.term_years, days=-1) if self.term_years else False
         agreements = self.env["village.agreement"].create(
             [
                 {

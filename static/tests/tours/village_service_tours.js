@@ -19,6 +19,10 @@ registry.category("web_tour.tours").add("village_service_my_villages", {
             run: "click",
         },
         {
+            content: "The list of villages is shown (the app may have opened on another menu)",
+            trigger: '.o_list_view .o_data_row:contains("Test Village A1")',
+        },
+        {
             content: "Open the search options",
             trigger: ".o_control_panel_actions .o_searchview_dropdown_toggler",
             run: "click",

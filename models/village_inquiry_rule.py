@@ -1,0 +1,210 @@
+import logging
+from collections import defaultdict
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+_logger = logging.getLogger(__name__)
+
+
+class VillageInquiryRule(models.Model):
+    """A cadence of the "three inquiries": which targets get which activity,
+    how often. Configured as data, not coded."""
+
+    _name = "village.inquiry.rule"
+    _description = "Inquiry Rule"
+    _order = "sequence, id"
+
+    # Targets handled per committed batch of the scheduler.
+    _inquiry_batch_size = 500
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    activity_type_id = fields.Many2one("mail.activity.type", string="Activity Type", required=True)
+    interval_number = fields.Integer(string="Every", required=True, default=1)
+    interval_unit = fields.Selection(
+        [("day", "Days"), ("week", "Weeks"), ("month", "Months")],
+        string="Interval Unit",
+        required=True,
+        default="week",
+    )
+    target = fields.Selection(
+        [("household", "Households"), ("village", "Villages and Communities")],
+        required=True,
+        default="household",
+        help="Households: every household carrying one of the care tags. "
+        "Villages: every village committee and community, once.",
+    )
+    care_tag_ids = fields.Many2many(
+        "village.care.tag", string="Care Tags", help="Households carrying any of these tags are inquired."
+    )
+    meeting_kind = fields.Selection(
+        [
+            ("courtyard", "Courtyard Meeting"),
+            ("committee", "Committee Talk"),
+            ("visit", "Door-to-door Visit"),
+            ("phone", "Phone Inquiry"),
+            ("education", "Safety / Legal Education"),
+        ],
+        string="Log Meeting",
+        help="When an inquiry of this rule is marked done, log a done meeting of this kind "
+        "with the feedback as its minutes.",
+    )
+    note = fields.Html(string="Instructions", translate=True, help="Copied into each scheduled activity.")
+    state_ids = fields.One2many("village.inquiry.state", "rule_id", string="Inquiries")
+
+    @api.constrains("interval_number")
+    def _check_interval_number(self):
+        for rule in self:
+            if rule.interval_number <= 0:
+                raise ValidationError(
+                    self.env._("The interval of the inquiry rule %(rule)s must be positive.", rule=rule.name)
+                )
+
+    @api.constrains("target", "care_tag_ids")
+    def _check_care_tags(self):
+        for rule in self:
+            if rule.target == "household" and not rule.care_tag_ids:
+                raise ValidationError(
+                    self.env._(
+                        "The inquiry rule %(rule)s targets households: choose the care tags of the "
+                        "households to inquire.",
+                        rule=rule.name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # Cadence
+    # ------------------------------------------------------------------
+
+    def _get_interval(self):
+        self.ensure_one()
+        return relativedelta(**{f"{self.interval_unit}s": self.interval_number})
+
+    def _get_target_domain(self):
+        self.ensure_one()
+        has_manager = [
+            "|",
+            ("village_id.village_manager_id", "!=", False),
+            ("village_id.village_station_id.user_id", "!=", False),
+        ]
+        if self.target == "village":
+            return [("village_kind", "in", ("village", "community")), *has_manager]
+        return [
+            ("village_kind", "=", False),
+            ("village_id", "!=", False),
+            ("care_tag_ids", "in", self.care_tag_ids.ids),
+            *has_manager,
+        ]
+
+    @api.model
+    def _cron_schedule_inquiries(self):
+        """One open activity per active rule and target, due when the target
+        is due (today the first time, then one interval after the last
+        completion). Committed per batch: a rerun after a crash resumes where
+        it stopped and duplicates nothing, as open activities are skipped."""
+        self._mark_overdue()
+        work = []
+        for rule in self.search([]):
+            partner_ids = self.env["res.partner"].with_context(active_test=True)._search(rule._get_target_domain())
+            work.extend((rule, partner_id) for partner_id in partner_ids)
+        cron = self.env["ir.cron"]
+        cron._commit_progress(remaining=len(work))
+        size = self._inquiry_batch_size
+        for start in range(0, len(work), size):
+            batch = work[start : start + size]
+            created = self._schedule_batch(batch)
+            _logger.info("Inquiry scheduler: %s activities created for %s targets", created, len(batch))
+            if not cron._commit_progress(len(batch), remaining=len(work) - start - len(batch)):
+                break
+
+    @api.model
+    def _today_of(self, user):
+        """Today in the time zone of the user doing the inquiry."""
+        return fields.Date.context_today(self.with_context(tz=user.tz or self.env.context.get("tz")))
+
+    @api.model
+    def _mark_overdue(self):
+        latest_today = fields.Date.context_today(self.with_context(tz="Etc/GMT-14"))
+        states = self.env["village.inquiry.state"].search(
+            [("status", "=", "due"), ("date_deadline", "<", latest_today)]
+        )
+        states.filtered(lambda state: state.date_deadline < self._today_of(state.user_id)).status = "overdue"
+
+    @api.model
+    def _schedule_batch(self, batch):
+        """Create the missing activities of a batch of (rule, partner id)
+        pairs; a fixed number of queries per batch."""
+        by_rule = defaultdict(list)
+        for rule, partner_id in batch:
+            by_rule[rule].append(partner_id)
+        partner_ids = {pid for _rule, pid in batch}
+        rule_ids = [rule.id for rule in by_rule]
+        open_pairs = {
+            (activity.inquiry_rule_id.id, activity.res_id)
+            for activity in self.env["mail.activity"].search_fetch(
+                [
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "in", list(partner_ids)),
+                    ("inquiry_rule_id", "in", rule_ids),
+                ],
+                ["inquiry_rule_id", "res_id"],
+            )
+        }
+        State = self.env["village.inquiry.state"]
+        states = {
+            (state.rule_id.id, state.partner_id.id): state
+            for state in State.search([("rule_id", "in", rule_ids), ("partner_id", "in", list(partner_ids))])
+        }
+        partners = self.env["res.partner"].browse(partner_ids)
+        partners.fetch(["village_id"])
+        partners.village_id.fetch(["village_manager_id", "village_station_id"])
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        today_by_user = {}
+        activity_vals, new_pairs = [], []
+        for rule, pids in by_rule.items():
+            for pid in pids:
+                if (rule.id, pid) in open_pairs:
+                    continue
+                partner = self.env["res.partner"].browse(pid)
+                village = partner.village_id
+                user = village.village_manager_id or village.village_station_id.user_id
+                if user not in today_by_user:
+                    today_by_user[user] = self._today_of(user)
+                today = today_by_user[user]
+                state = states.get((rule.id, pid))
+                deadline = state.next_due if state and state.next_due else today
+                activity_vals.append(
+                    {
+                        "res_model_id": model_id,
+                        "res_id": pid,
+                        "activity_type_id": rule.activity_type_id.id,
+                        "summary": rule.name,
+                        "note": rule.note,
+                        "user_id": user.id,
+                        "date_deadline": deadline,
+                        "inquiry_rule_id": rule.id,
+                        "automated": True,
+                    }
+                )
+                new_pairs.append((rule, partner, user, deadline, today, state))
+        if not activity_vals:
+            return 0
+        activities = self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(activity_vals)
+        state_vals = []
+        for activity, (rule, partner, user, deadline, today, state) in zip(activities, new_pairs, strict=True):
+            vals = {
+                "activity_id": activity.id,
+                "date_deadline": deadline,
+                "user_id": user.id,
+                "status": "overdue" if deadline < today else "due",
+            }
+            if state:
+                state.write(vals)
+            else:
+                state_vals.append({"rule_id": rule.id, "partner_id": partner.id, **vals})
+        State.create(state_vals)
+        return len(activities)

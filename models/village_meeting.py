@@ -1,0 +1,276 @@
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+# Helpdesk channel (XML id) of the problems logged from each kind of meeting.
+KIND_CHANNEL = {
+    "courtyard": "village_service.helpdesk_ticket_channel_courtyard",
+    "visit": "village_service.helpdesk_ticket_channel_visit",
+    "phone": "village_service.helpdesk_ticket_channel_phone_inquiry",
+}
+DEFAULT_CHANNEL = "village_service.helpdesk_ticket_channel_courtyard"
+
+
+class VillageMeeting(models.Model):
+    """A courtyard meeting, committee talk, visit, phone inquiry or education
+    session: where problems and demands of a village surface."""
+
+    _name = "village.meeting"
+    _description = "Village Meeting"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date desc, id desc"
+
+    name = fields.Char(
+        string="Title",
+        compute="_compute_name",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+        tracking=True,
+    )
+    kind = fields.Selection(
+        [
+            ("courtyard", "Courtyard Meeting"),
+            ("committee", "Committee Talk"),
+            ("visit", "Door-to-door Visit"),
+            ("phone", "Phone Inquiry"),
+            ("education", "Safety / Legal Education"),
+        ],
+        required=True,
+        default="courtyard",
+        index=True,
+        tracking=True,
+    )
+    state = fields.Selection(
+        [("planned", "Planned"), ("done", "Done"), ("cancelled", "Cancelled")],
+        required=True,
+        default="planned",
+        index=True,
+        tracking=True,
+        copy=False,
+    )
+    date = fields.Datetime(default=fields.Datetime.now, index=True, tracking=True, copy=False)
+    duration = fields.Float(default=1.0, help="Duration in hours.")
+    village_id = fields.Many2one(
+        "res.partner",
+        string="Village",
+        required=True,
+        index=True,
+        tracking=True,
+        domain="[('village_kind', 'in', ('village', 'community'))]",
+    )
+    station_id = fields.Many2one(
+        "helpdesk.ticket.team",
+        string="Power Supply Station",
+        compute="_compute_station_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index=True,
+        tracking=True,
+        domain="[('is_station', '=', True)]",
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Account Manager",
+        default=lambda self: self.env.user,
+        index=True,
+        tracking=True,
+        domain="[('share', '=', False)]",
+    )
+    user_ids = fields.Many2many(
+        "res.users",
+        string="Staff Present",
+        default=lambda self: self.env.user,
+        domain="[('share', '=', False)]",
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Household / Contact",
+        index="btree_not_null",
+        help="The household visited or phoned, or the main contact of the meeting.",
+    )
+    partner_ids = fields.Many2many("res.partner", string="Attendees")
+    attendee_count = fields.Integer(string="Attendee Count", tracking=True)
+    topic_ids = fields.Many2many("village.meeting.topic", string="Topics")
+    minutes = fields.Html(sanitize_style=True)
+    ticket_ids = fields.One2many("helpdesk.ticket", "meeting_id", string="Problems")
+    ticket_count = fields.Integer(string="Problem Count", compute="_compute_ticket_count")
+    lead_ids = fields.One2many("crm.lead", "meeting_id", string="Demands")
+    lead_count = fields.Integer(string="Demand Count", compute="_compute_lead_count")
+    company_id = fields.Many2one("res.company", default=lambda self: self.env.company, index=True)
+
+    @api.depends("kind", "village_id")
+    def _compute_name(self):
+        kinds = dict(self._fields["kind"]._description_selection(self.env))
+        for meeting in self:
+            if meeting.village_id:
+                meeting.name = self.env._(
+                    "%(kind)s · %(village)s",
+                    kind=kinds.get(meeting.kind, ""),
+                    village=meeting.village_id.name,
+                )
+            else:
+                meeting.name = kinds.get(meeting.kind) or meeting.name
+
+    @api.depends("village_id")
+    def _compute_station_id(self):
+        for meeting in self:
+            if meeting.village_id.village_station_id:
+                meeting.station_id = meeting.village_id.village_station_id
+
+    def _compute_ticket_count(self):
+        counts = dict(
+            self.env["helpdesk.ticket"]._read_group([("meeting_id", "in", self.ids)], ["meeting_id"], ["__count"])
+        )
+        for meeting in self:
+            meeting.ticket_count = counts.get(meeting, 0)
+
+    def _compute_lead_count(self):
+        counts = dict(self.env["crm.lead"]._read_group([("meeting_id", "in", self.ids)], ["meeting_id"], ["__count"]))
+        for meeting in self:
+            meeting.lead_count = counts.get(meeting, 0)
+
+    @api.constrains("attendee_count")
+    def _check_attendee_count(self):
+        for meeting in self:
+            if meeting.attendee_count < 0:
+                raise ValidationError(
+                    self.env._("The attendee count of %(meeting)s cannot be negative.", meeting=meeting.name)
+                )
+
+    @api.constrains("state", "date")
+    def _check_date(self):
+        for meeting in self:
+            if meeting.state == "done" and not meeting.date:
+                raise ValidationError(self.env._("%(meeting)s cannot be done without a date.", meeting=meeting.name))
+
+    @api.constrains("village_id")
+    def _check_village_of_user(self):
+        """Account managers and station heads log meetings only for the
+        villages of their own stations; bureau managers anywhere. (Constraints
+        run as superuser: the user is the one acting, not env.su.)"""
+        user = self.env.user
+        if user._is_superuser() or user.has_group("village_service.group_village_manager"):
+            return
+        teams = user.sudo().helpdesk_team_ids
+        for meeting in self.sudo():
+            village = meeting.village_id
+            if village.village_station_id not in teams:
+                raise ValidationError(
+                    self.env._(
+                        "You cannot log a meeting for %(village)s: it is not served by one of your "
+                        "power supply stations.",
+                        village=village.name,
+                    )
+                )
+
+    def action_done(self):
+        for meeting in self:
+            if meeting.state != "planned":
+                raise UserError(
+                    self.env._("Only a planned meeting can be marked done (%(meeting)s).", meeting=meeting.name)
+                )
+            if not meeting.date:
+                raise UserError(self.env._("Set the date of %(meeting)s before marking it done.", meeting=meeting.name))
+        self.write({"state": "done"})
+        return True
+
+    def action_cancel(self):
+        if any(meeting.state != "planned" for meeting in self):
+            raise UserError(self.env._("Only a planned meeting can be cancelled."))
+        self.write({"state": "cancelled"})
+        return True
+
+    def action_plan(self):
+        self.write({"state": "planned"})
+        return True
+
+    def _get_log_partner(self):
+        """The partner a problem or demand logged from the meeting is about."""
+        self.ensure_one()
+        if self.partner_id:
+            return self.partner_id
+        if len(self.partner_ids) == 1:
+            return self.partner_ids
+        return self.village_id.village_contact_id or self.village_id
+
+    def _get_ticket_channel(self):
+        self.ensure_one()
+        return self.env.ref(KIND_CHANNEL.get(self.kind, DEFAULT_CHANNEL), raise_if_not_found=False) or self.env.ref(
+            DEFAULT_CHANNEL, raise_if_not_found=False
+        )
+
+    def _ticket_context(self):
+        self.ensure_one()
+        channel = self._get_ticket_channel()
+        return {
+            "default_meeting_id": self.id,
+            "default_village_id": self.village_id.id,
+            "default_partner_id": self._get_log_partner().id,
+            "default_channel_id": channel.id if channel else False,
+            "default_team_id": self.station_id.id,
+            "default_user_id": self.user_id.id,
+            "default_description": Markup("<p>%s</p>") % self.env._("Raised at %(meeting)s.", meeting=self.name),
+        }
+
+    def _lead_context(self):
+        self.ensure_one()
+        return {
+            "default_meeting_id": self.id,
+            "default_village_id": self.village_id.id,
+            "default_partner_id": self._get_log_partner().id,
+            "default_user_id": self.user_id.id,
+        }
+
+    def action_log_problem(self):
+        """One tap from the meeting: a new problem (ticket) prefilled from it."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Log Problem"),
+            "res_model": "helpdesk.ticket",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+            "context": self._ticket_context(),
+        }
+
+    def action_log_demand(self):
+        """One tap from the meeting: a new power demand (lead) prefilled from it."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Log Demand"),
+            "res_model": "crm.lead",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+            "context": self._lead_context(),
+        }
+
+    def action_view_tickets(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Problems"),
+            "res_model": "helpdesk.ticket",
+            "view_mode": "list,form",
+            "views": [(False, "list"), (False, "form")],
+            "domain": [("meeting_id", "=", self.id)],
+            "context": self._ticket_context(),
+        }
+
+    def action_view_leads(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Demands"),
+            "res_model": "crm.lead",
+            "view_mode": "list,form",
+            "views": [(False, "list"), (False, "form")],
+            "domain": [("meeting_id", "=", self.id)],
+            "context": self._lead_context(),
+        }
