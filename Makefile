@@ -7,7 +7,7 @@ DB ?= village_service
 TEST_DB ?= village_service_test
 export ODOO_SRC PGPORT HTTP_PORT DB TEST_DB
 
-.PHONY: setup run test test-compat lint pg-stop clean
+.PHONY: setup run test test-compat lint i18n pg-stop clean
 
 setup:
 	@bash tools/setup.sh
@@ -23,6 +23,9 @@ test-compat: setup
 
 lint: setup
 	@bash tools/lint.sh
+
+i18n: setup
+	@bash tools/i18n.sh
 
 pg-stop:
 	@bash tools/pg.sh stop

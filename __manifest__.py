@@ -59,6 +59,7 @@
     ],
     "demo": [
         "demo/village_demo.xml",
+        "demo/helpdesk_ticket_demo.xml",
         "demo/village_agreement_demo.xml",
         "demo/crm_lead_demo.xml",
         "demo/village_meeting_demo.xml",

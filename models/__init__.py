@@ -7,7 +7,6 @@ from . import crm_lead
 from . import res_config_settings
 from . import village_daily_stat
 from . import village_agreement
-from . import cb2f24
 from . import mail_activity
 from . import village_inquiry_rule
 from . import village_inquiry_state

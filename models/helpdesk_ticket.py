@@ -1,10 +1,11 @@
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
+from odoo.tools import SQL
 
 CLOSEOUT_STATES = [
     ("open", "Open"),
@@ -397,3 +398,86 @@ class HelpdeskTicket(models.Model):
 
     def _message_reopened(self):
         self.message_post(body=self.env._("Problem reopened: it counts as open again."))
+
+    # ------------------------------------------------------------------
+    # Demo data
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _village_demo_ledger(self, station_id, collected, rectified):
+        """A station's ledger of the past five weeks (demo data): all collected
+        and rectified before last week ended, so last week's report and today's
+        statistics show the same cumulative figures."""
+        station = self.env["helpdesk.ticket.team"].browse(station_id)
+        villages = station.village_ids
+        head = station.user_id or self.env.user
+        titles = [
+            "Street lights out along the village road",
+            "Low voltage in the evening",
+            "Leaning pole near the school",
+            "Tree branches touching the line",
+            "Meter reading disputed",
+            "Outage notice not received",
+            "Loose service cable at the house",
+            "Transformer humming at night",
+        ]
+        measures = [
+            "Replace the lamps and the photo switch",
+            "Rebalance the phases of the transformer area",
+            "Straighten and guy the pole",
+            "Trim the trees along the line",
+            "Check the meter on site with the customer",
+            "Add the household to the village outage group",
+            "Fasten and re-insulate the service cable",
+            "Inspect the transformer and tighten the fittings",
+        ]
+        now = fields.Datetime.now()
+        tickets = self.create(
+            [
+                {
+                    "name": titles[n % len(titles)],
+                    "description": titles[n % len(titles)],
+                    "team_id": station.id,
+                    "village_id": villages[n % len(villages)].id,
+                    "partner_id": villages[n % len(villages)].id,
+                    "user_id": villages[n % len(villages)].village_manager_id.id,
+                }
+                for n in range(collected)
+            ]
+        )
+        stage_done = station._get_applicable_stages().filtered("closed")[:1]
+        for n, ticket in enumerate(tickets):
+            created = now - timedelta(days=36 - n % 27, hours=n % 7)
+            self.env.execute_query(
+                SQL("UPDATE helpdesk_ticket SET create_date = %s WHERE id = %s", created, ticket.id)
+            )
+            ticket.invalidate_recordset(["create_date"])
+            ticket.write(
+                {
+                    "rectification_measure": measures[n % len(measures)],
+                    "rectification_deadline": (created + timedelta(days=5)).date(),
+                    "date_planned": created + timedelta(hours=2),
+                }
+            )
+            if n < rectified:
+                ticket.write(
+                    {
+                        "closeout_state": "rectified",
+                        "date_rectified": created + timedelta(days=1 + n % 3),
+                        "rectified_by_id": ticket.user_id.id or head.id,
+                    }
+                )
+            if n < rectified - 9:
+                ticket.with_context(village_closeout=True).write(
+                    {
+                        "closeout_state": "closed",
+                        "closeout_satisfaction": "satisfied",
+                        "date_closeout": created + timedelta(days=2 + n % 3),
+                        "closeout_by_id": head.id,
+                        "stage_id": stage_done.id,
+                    }
+                )
+        Stat = self.env["village.daily.stat"]
+        today = self._village_today()
+        for days_ago in range(38, -1, -1):
+            Stat._snapshot(today - timedelta(days=days_ago), station)

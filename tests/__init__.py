@@ -4,7 +4,7 @@ from . import test_tour
 from . import test_problem_ledger
 from . import test_village_agreement
 from . import test_power_demand
-from . import cb2f24
 from . import test_village_inquiry
 from . import test_village_meeting
 from . import test_village_meeting_tour
+from . import test_i18n

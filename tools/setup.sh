@@ -41,8 +41,20 @@ if [ ! -f "$stamp" ]; then
 fi
 
 # --- the addon is found under its own name, whatever the checkout is called --
+# .local/addons/village_service is a folder of links to the addon's entries,
+# not a link to the checkout: Odoo walks an addon's folder (following links)
+# to extract terms, and must find neither .venv nor .local (a loop) there.
+addon="$LOCAL/addons/village_service"
 mkdir -p "$LOCAL/addons" "$LOCAL/data"
-ln -sfn "$ROOT" "$LOCAL/addons/village_service"
+[ -L "$addon" ] && rm "$addon"
+mkdir -p "$addon"
+find "$addon" -maxdepth 1 -type l -delete
+for entry in "$ROOT"/*; do
+    case "$(basename "$entry")" in
+        Makefile|tools|pyproject.toml|docs) ;;
+        *) ln -s "$entry" "$addon/$(basename "$entry")" ;;
+    esac
+done
 
 cat > "$CONF" <<CONF
 [options]
