@@ -448,9 +448,7 @@ class HelpdeskTicket(models.Model):
         stage_done = station._get_applicable_stages().filtered("closed")[:1]
         for n, ticket in enumerate(tickets):
             created = now - timedelta(days=36 - n % 27, hours=n % 7)
-            self.env.execute_query(
-                SQL("UPDATE helpdesk_ticket SET create_date = %s WHERE id = %s", created, ticket.id)
-            )
+            self.env.execute_query(SQL("UPDATE helpdesk_ticket SET create_date = %s WHERE id = %s", created, ticket.id))
             ticket.invalidate_recordset(["create_date"])
             ticket.write(
                 {

@@ -1,0 +1,49 @@
+from datetime import timedelta
+
+from odoo.tests import HttpCase, tagged
+
+from .common import VillageServiceCase
+
+
+@tagged("post_install", "-at_install")
+class TestFieldDayOnPhone(HttpCase, VillageServiceCase):
+    browser_size = "375x667"
+    touch_enabled = True
+
+    def test_account_manager_field_day(self):
+        meeting = self.env["village.meeting"].create(
+            {
+                "kind": "courtyard",
+                "village_id": self.village_a1.id,
+                "user_id": self.manager_a.id,
+                "user_ids": self.manager_a.ids,
+            }
+        )
+        self.start_tour(
+            "/odoo/action-village_service.village_meeting_action", "village_service_field_day", login="vs_manager_a"
+        )
+        self.assertEqual(meeting.state, "done")
+        problem = meeting.ticket_ids
+        self.assertEqual(problem.name, "Leaning pole by the well")
+        self.assertEqual(problem.closeout_state, "planned")
+        self.assertEqual(problem.team_id, self.station_a)
+        self.assertEqual(problem.village_id, self.village_a1)
+
+
+@tagged("post_install", "-at_install")
+class TestStationHeadMorning(HttpCase, VillageServiceCase):
+    def test_station_head_morning(self):
+        ticket = self.env["helpdesk.ticket"].create(
+            {"name": "Broken insulator", "description": "x", "partner_id": self.household_a1.id}
+        )
+        today = ticket._village_today()
+        ticket.write({"rectification_measure": "Replace the insulator", "rectification_deadline": today})
+        ticket.with_user(self.manager_a).action_rectify()
+        self.env["village.daily.stat"]._snapshot(today - timedelta(days=1), self.station_a)
+        self.start_tour(
+            "/odoo/action-village_service.village_daily_stat_action",
+            "village_service_station_morning",
+            login="vs_head_a",
+        )
+        self.assertEqual(ticket.closeout_state, "closed")
+        self.assertEqual(ticket.closeout_by_id, self.head_a)
