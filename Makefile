@@ -7,7 +7,7 @@ DB ?= village_service
 TEST_DB ?= village_service_test
 export ODOO_SRC PGPORT HTTP_PORT DB TEST_DB
 
-.PHONY: setup run test test-compat lint i18n pg-stop clean
+.PHONY: setup run test test-compat lint i18n screenshots pg-stop clean
 
 setup:
 	@bash tools/setup.sh
@@ -26,6 +26,9 @@ lint: setup
 
 i18n: setup
 	@bash tools/i18n.sh
+
+screenshots: setup
+	@bash tools/screenshots.sh
 
 pg-stop:
 	@bash tools/pg.sh stop

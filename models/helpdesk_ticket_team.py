@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 
 
@@ -29,6 +31,20 @@ class HelpdeskTicketTeam(models.Model):
         string="Agreement Coverage (%)",
         help="Villages with an active service-point agreement, out of all villages of the station.",
     )
+
+    # dashboard: this week and cumulative
+    dash_week_collected = fields.Integer(string="Collected This Week", compute="_compute_dashboard")
+    dash_week_rectified = fields.Integer(string="Rectified This Week", compute="_compute_dashboard")
+    dash_week_closed_out = fields.Integer(string="Closed Out This Week", compute="_compute_dashboard")
+    dash_total_collected = fields.Integer(string="Collected (cumulative)", compute="_compute_dashboard")
+    dash_total_rectified = fields.Integer(string="Rectified (cumulative)", compute="_compute_dashboard")
+    dash_total_closed_out = fields.Integer(string="Closed Out (cumulative)", compute="_compute_dashboard")
+    dash_overdue = fields.Integer(string="Overdue Problems", compute="_compute_dashboard")
+    dash_rectification_rate = fields.Float(string="Rectification Rate (%)", compute="_compute_dashboard")
+    dash_week_meetings = fields.Integer(string="Meetings This Week", compute="_compute_dashboard")
+    dash_inquiries_due = fields.Integer(string="Inquiries Due", compute="_compute_dashboard")
+    dash_inquiries_overdue = fields.Integer(string="Inquiries Overdue", compute="_compute_dashboard")
+    dash_demand_kw = fields.Float(string="Open Demand (kW)", compute="_compute_dashboard")
 
     @api.depends("is_station")
     def _compute_require_closeout(self):
@@ -76,4 +92,69 @@ class HelpdeskTicketTeam(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id("village_service.village_agreement_action")
         action["domain"] = [("station_id", "=", self.id)]
         action["context"] = {"default_station_id": self.id}
+        return action
+
+    # ------------------------------------------------------------------
+    # Dashboard: this week and cumulative, a fixed number of queries for
+    # any number of stations
+    # ------------------------------------------------------------------
+
+    def _compute_dashboard(self):
+        stations = self.filtered("is_station")
+        today = self.env["helpdesk.ticket"]._village_today()
+        monday = today - timedelta(days=today.weekday())
+        figures = self.env["village.daily.stat"].sudo()._station_figures(stations, monday, today)
+        week_start = self.env["helpdesk.ticket"]._village_day_start(monday)
+        meetings = dict(
+            self.env["village.meeting"]
+            .sudo()
+            ._read_group(
+                [("station_id", "in", stations.ids), ("state", "=", "done"), ("date", ">=", week_start)],
+                ["station_id"],
+                ["__count"],
+            )
+        )
+        inquiries = {
+            (station, status): count
+            for station, status, count in self.env["village.inquiry.state"]
+            .sudo()
+            ._read_group(
+                [("station_id", "in", stations.ids), ("status", "in", ("due", "overdue"))],
+                ["station_id", "status"],
+                ["__count"],
+            )
+        }
+        demand = dict(
+            self.env["crm.lead"]
+            .sudo()
+            ._read_group(
+                [("station_id", "in", stations.ids), ("won_status", "!=", "lost")],
+                ["station_id"],
+                ["power_demand_kw:sum"],
+            )
+        )
+        for team in self:
+            values = figures.get(team.id, {})
+            team.dash_week_collected = values.get("collected", 0)
+            team.dash_week_rectified = values.get("rectified", 0)
+            team.dash_week_closed_out = values.get("closed_out", 0)
+            team.dash_total_collected = values.get("collected_total", 0)
+            team.dash_total_rectified = values.get("rectified_total", 0)
+            team.dash_total_closed_out = values.get("closed_out_total", 0)
+            team.dash_overdue = values.get("overdue", 0)
+            team.dash_rectification_rate = values.get("rectification_rate", 0.0)
+            team.dash_week_meetings = meetings.get(team, 0)
+            team.dash_inquiries_due = inquiries.get((team, "due"), 0)
+            team.dash_inquiries_overdue = inquiries.get((team, "overdue"), 0)
+            team.dash_demand_kw = demand.get(team, 0.0)
+
+    def action_open_ledger(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("village_service.helpdesk_ticket_action_ledger")
+        action["domain"] = [("team_id", "=", self.id)]
+        return action
+
+    def action_open_overdue(self):
+        action = self.action_open_ledger()
+        action["context"] = {"search_default_overdue": 1}
         return action

@@ -404,3 +404,25 @@ class TestLedgerStatistics(LedgerCase):
                 ["collected:sum", "rectified:sum", "closed_out:sum", "overdue:sum"],
             )
         self.assertEqual(groups[0], (75, 69, 6, 6))
+
+    def test_dashboard_figures(self):
+        station = self.station_a.with_user(self.head_a)
+        self.assertEqual(station.dash_total_collected, 75)
+        self.assertEqual(station.dash_total_rectified, 69)
+        self.assertEqual(station.dash_total_closed_out, 6)
+        self.assertEqual(station.dash_rectification_rate, 92.0)
+        self.assertEqual(station.dash_overdue, 6)
+
+    def test_dashboard_queries_do_not_grow_with_stations(self):
+        Team = self.env["helpdesk.ticket.team"].with_user(self.bureau_user)
+        one = Team.browse(self.station_a.ids)
+        one.mapped("dash_overdue")  # warm up
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        one.mapped("dash_overdue")
+        with_one = self.env.cr.sql_log_count - before
+        more = Team.create([{"name": f"Station {n}", "is_station": True} for n in range(5)]) | one
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        more.mapped("dash_overdue")
+        self.assertEqual(self.env.cr.sql_log_count - before, with_one)

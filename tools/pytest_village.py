@@ -19,13 +19,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.hookimpl(trylast=True)
 def pytest_configure(config):
-    resolve = _pytest.pathlib.resolve_pkg_root_and_module_name
 
     def resolve_as_addon(path, *, consider_namespace_packages=False):
         try:
             relative = Path(path).resolve().relative_to(ROOT)
         except ValueError:
-            return resolve(path, consider_namespace_packages=consider_namespace_packages)
+            relative = None
+        if relative is None or relative.parts[0] == "tools":  # tooling, not the addon
+            return Path(path).resolve().parent, Path(path).stem
         parts = relative.with_suffix("").parts
         if parts[-1] == "__init__":
             parts = parts[:-1]

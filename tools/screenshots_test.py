@@ -1,0 +1,87 @@
+"""`make screenshots`: pictures of the demo county for README.md, taken by
+headless Chromium at phone and desktop width, saved under
+static/description/. Run by pytest-odoo on the database of `make run` (demo
+data); not part of the test suite."""
+
+import base64
+import json
+from pathlib import Path
+
+from odoo.tests import HttpCase, tagged
+
+OUT = Path(__file__).resolve().parent.parent / "static" / "description"
+
+WAIT = """
+const selector = %s;
+const started = Date.now();
+const timer = setInterval(() => {
+    if (document.querySelector(selector)) {
+        clearInterval(timer);
+        setTimeout(() => console.log("test successful"), 1500);
+    } else if (Date.now() - started > 20000) {
+        clearInterval(timer);
+        console.error("screenshot: nothing matched " + selector);
+    }
+}, 200);
+"""
+
+
+class ScreenshotCase(HttpCase):
+    def shoot(self, name, url, selector, login):
+        self.browser_js(url, WAIT % json.dumps(selector), login=login, timeout=60)
+        shot = self.browser._websocket_request("Page.captureScreenshot", params={"format": "png"})
+        (OUT / f"screenshot_{name}.png").write_bytes(base64.b64decode(shot["data"]))
+
+
+@tagged("post_install", "-at_install", "village_screenshots")
+class TestPhoneScreenshots(ScreenshotCase):
+    browser_size = "390x844"
+    touch_enabled = True
+
+    def test_meeting_form_on_a_phone(self):
+        meeting = self.env.ref("village_service.meeting_hongqi_today_demo", raise_if_not_found=False)
+        meeting = meeting or self.env["village.meeting"].search([], limit=1)
+        self.shoot(
+            "meeting_phone",
+            f"/odoo/action-village_service.village_meeting_action/{meeting.id}",
+            ".o_form_view .o_statusbar_buttons",
+            "manager.tucheng1",
+        )
+
+
+@tagged("post_install", "-at_install", "village_screenshots")
+class TestDesktopScreenshots(ScreenshotCase):
+    browser_size = "1440x900"
+
+    def test_closeout_ledger(self):
+        self.shoot(
+            "ledger",
+            "/odoo/action-village_service.helpdesk_ticket_action_ledger?view_type=list",
+            ".o_list_view .o_data_row",
+            "head.xijiu",
+        )
+
+    def test_weekly_report(self):
+        station = self.env.ref("village_service.team_station_xijiu_demo")
+        self.shoot(
+            "weekly_report",
+            f"/report/html/village_service.report_weekly_station/{station.id}",
+            ".o_village_figures",
+            "head.xijiu",
+        )
+
+    def test_daily_statistics(self):
+        self.shoot(
+            "daily_statistics",
+            "/odoo/action-village_service.village_daily_stat_action",
+            ".o_list_view .o_data_row",
+            "head.xijiu",
+        )
+
+    def test_dashboard(self):
+        self.shoot(
+            "dashboard",
+            "/odoo/action-village_service.helpdesk_ticket_team_action_dashboard",
+            ".o_kanban_record .fs-3",
+            "admin",
+        )
