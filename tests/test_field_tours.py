@@ -47,3 +47,12 @@ class TestStationHeadMorning(HttpCase, VillageServiceCase):
         )
         self.assertEqual(ticket.closeout_state, "closed")
         self.assertEqual(ticket.closeout_by_id, self.head_a)
+
+
+@tagged("post_install", "-at_install")
+class TestChineseMenus(HttpCase):
+    def test_admin_reads_the_menus_in_chinese(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["village_service"], ["zh_CN"], overwrite=True)
+        self.env.ref("base.user_admin").lang = "zh_CN"
+        self.start_tour("/odoo", "village_service_chinese_menus", login="admin")

@@ -1,4 +1,5 @@
 import { registry } from "@web/core/registry";
+import { stepUtils } from "@web_tour/tour_utils";
 
 // An account manager's day in the village, on a phone (375 px wide): open
 // today's meeting, log a problem heard there, plan its rectification, then
@@ -83,6 +84,11 @@ registry.category("web_tour.tours").add("village_service_station_morning", {
             run: "click",
         },
         {
+            content: "Find the problem",
+            trigger: ".o_searchview_input",
+            run: "edit Broken insulator && press Enter",
+        },
+        {
             content: "Open the rectified problem",
             trigger: '.o_data_row td[name="name"]:contains("Broken insulator")',
             run: "click",
@@ -120,6 +126,26 @@ registry.category("web_tour.tours").add("village_service_station_morning", {
         },
         {
             trigger: '.modal button[name="action_print_pdf"]',
+        },
+    ],
+});
+
+// The app in Chinese, as most of its users read it.
+registry.category("web_tour.tours").add("village_service_chinese_menus", {
+    steps: () => [
+        stepUtils.showAppsMenuItem(),
+        {
+            content: "The app is called 村电共建·社电联建",
+            trigger: '.o_app[data-menu-xmlid="village_service.village_service_menu_root"]:contains("村电共建·社电联建")',
+            run: "click",
+        },
+        {
+            content: "Its menus read in Chinese",
+            trigger: '.o_main_navbar button[data-menu-xmlid="village_service.village_service_menu_field_work"]:contains("走访服务")',
+            run: "click",
+        },
+        {
+            trigger: '.dropdown-item[data-menu-xmlid="village_service.helpdesk_ticket_menu_ledger"]:contains("问题台账")',
         },
     ],
 });
