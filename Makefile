@@ -7,7 +7,7 @@ DB ?= village_service
 TEST_DB ?= village_service_test
 export ODOO_SRC PGPORT HTTP_PORT DB TEST_DB
 
-.PHONY: setup run test test-compat lint i18n screenshots pg-stop clean
+.PHONY: setup run test test-compat lint i18n screenshots load pg-stop clean
 
 setup:
 	@bash tools/setup.sh
@@ -29,6 +29,9 @@ i18n: setup
 
 screenshots: setup
 	@bash tools/screenshots.sh
+
+load: setup
+	@bash tools/load.sh
 
 pg-stop:
 	@bash tools/pg.sh stop

@@ -80,12 +80,15 @@ registry.category("web_tour.tours").add("village_service_station_morning", {
         },
         {
             content: "Switch to the list",
-            trigger: ".o_switch_view.o_list",
+            trigger: '.o_action_manager:has(.o_kanban_view) .o_switch_view.o_list',
             run: "click",
         },
         {
+            trigger: '.o_list_view th[data-name="closeout_state"]',
+        },
+        {
             content: "Find the problem",
-            trigger: ".o_searchview_input",
+            trigger: '.o_action_manager:has(th[data-name="closeout_state"]) .o_searchview_input',
             run: "edit Broken insulator && press Enter",
         },
         {
