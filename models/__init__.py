@@ -6,3 +6,5 @@ from . import helpdesk_ticket
 from . import crm_lead
 from . import res_config_settings
 from . import village_daily_stat
+from . import digest_digest
+from . import village_digest_run
