@@ -59,5 +59,6 @@ class ResConfigSettings(models.TransientModel):
     )
 
     def set_values(self):
-        super().set_values()
+        result = super().set_values()
         self.env["village.digest.run"]._village_schedule_crons()
+        return result

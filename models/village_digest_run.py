@@ -125,7 +125,7 @@ class VillageDigestRun(models.Model):
             try:
                 with self.env.cr.savepoint():
                     run._village_send(rendered)
-            except Exception as error:  # noqa: BLE001 - one recipient must not block the others
+            except Exception as error:  # one recipient must not block the others
                 _logger.exception("Digest %s: sending run %s failed; it stays pending", kind, run.id)
                 failed.append(run.id)
                 run.error = str(error)
@@ -170,7 +170,9 @@ class VillageDigestRun(models.Model):
                 )
             )
             users = self.env["res.users"].union(*(user for (user,) in rows))
-            users = users.filtered(lambda u: u.active and not u.share and u.has_group("village_service.group_village_user"))
+            users = users.filtered(
+                lambda u: u.active and not u.share and u.has_group("village_service.group_village_user")
+            )
             return users, []
         stations = self._village_all_stations()
         bureau = (
@@ -352,7 +354,10 @@ class VillageDigestRun(models.Model):
         stations = self._village_weekly_stations()
         if not stations:
             return
-        data = {"date_from": fields.Date.to_string(self.period_start), "date_to": fields.Date.to_string(self.period_end)}
+        data = {
+            "date_from": fields.Date.to_string(self.period_start),
+            "date_to": fields.Date.to_string(self.period_end),
+        }
         Report = self.env["ir.actions.report"].sudo().with_context(force_report_rendering=True)
         # one document per station, merged: an unpatched wkhtmltopdf cannot render several at once
         pdfs = []
@@ -435,4 +440,3 @@ class VillageDigestRun(models.Model):
                 return candidate.astimezone(pytz.utc).replace(tzinfo=None)
             day += timedelta(days=1)
         return None
-

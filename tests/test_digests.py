@@ -155,7 +155,9 @@ class TestWeeklyReport(DigestCase):
         self.assertEqual(set(runs.mapped("state")), {"sent"})
         self.assertTrue(self.head_a | self.head_b | self.bureau_user <= runs.user_id)
         self.assertFalse(runs.user_id & (self.manager_a | self.manager_b))
-        self.assertEqual(set(runs.filtered(lambda r: not r.user_id).mapped("email")), {"office@example.com", "chief@example.com"})
+        self.assertEqual(
+            set(runs.filtered(lambda r: not r.user_id).mapped("email")), {"office@example.com", "chief@example.com"}
+        )
 
         head_mail = self._runs("weekly_report", self.head_a).mail_id
         self.assertIn("05/04/2026", head_mail.subject)
@@ -176,7 +178,9 @@ class TestWeeklyReport(DigestCase):
         self.assertEqual(set(head_mail.attachment_ids.mapped("res_id")), {head_mail.id})
 
         bureau_mail = self._runs("weekly_report", self.bureau_user).mail_id
-        book = openpyxl.load_workbook(io.BytesIO(bureau_mail.attachment_ids.filtered(lambda a: a.name.endswith("xlsx")).raw))
+        book = openpyxl.load_workbook(
+            io.BytesIO(bureau_mail.attachment_ids.filtered(lambda a: a.name.endswith("xlsx")).raw)
+        )
         stations = [row[0] for row in book.worksheets[0].iter_rows(min_row=4, values_only=True)]
         self.assertIn("Test Station A", stations)
         self.assertIn("Test Station B", stations)
@@ -272,4 +276,3 @@ class TestDigestSettings(DigestCase):
         self.assertEqual(menu.parent_id, config)
         self.assertFalse(config.with_user(self.manager_a)._filter_visible_menus())
         self.assertTrue(config.with_user(self.bureau_user)._filter_visible_menus())
-
