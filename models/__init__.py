@@ -12,3 +12,5 @@ from . import village_inquiry_rule
 from . import village_inquiry_state
 from . import village_meeting
 from . import village_meeting_topic
+from . import digest_digest
+from . import village_digest_run

@@ -28,3 +28,43 @@ class ResConfigSettings(models.TransientModel):
         default=50.0,
         help="Demands of at least this power, needed within six months, are listed as large demands.",
     )
+    village_work_list_enabled = fields.Boolean(
+        string="Daily Work List",
+        config_parameter="village_service.work_list_enabled",
+        help="Email each account manager their overdue problems, those due today and those newly assigned.",
+    )
+    village_work_list_hour = fields.Float(
+        string="Sending Hour",
+        config_parameter="village_service.work_list_hour",
+        default=7.5,
+        help="Hour of the day (in the time zone of the service area) the digests are sent at.",
+    )
+    village_weekly_report_enabled = fields.Boolean(
+        string="Weekly Station Report",
+        config_parameter="village_service.weekly_report_enabled",
+        help="Email the weekly report of last week, with the close-out ledger, to station heads and the bureau.",
+    )
+    village_weekly_report_weekday = fields.Selection(
+        [
+            ("0", "Monday"),
+            ("1", "Tuesday"),
+            ("2", "Wednesday"),
+            ("3", "Thursday"),
+            ("4", "Friday"),
+            ("5", "Saturday"),
+            ("6", "Sunday"),
+        ],
+        string="Weekly Report Day",
+        config_parameter="village_service.weekly_report_weekday",
+        default="0",
+    )
+    village_weekly_report_extra_emails = fields.Char(
+        string="Extra Recipients",
+        config_parameter="village_service.weekly_report_extra_emails",
+        help="Email addresses, separated by commas, that also receive the weekly report of all stations.",
+    )
+
+    def set_values(self):
+        result = super().set_values()
+        self.env["village.digest.run"]._village_schedule_crons()
+        return result

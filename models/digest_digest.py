@@ -1,0 +1,120 @@
+from odoo import fields, models
+from odoo.exceptions import AccessError
+from odoo.fields import Domain
+
+
+class DigestDigest(models.Model):
+    """KPIs of the problem ledger in Odoo's periodic digest, computed as the
+    recipient (record rules apply: a station head gets their stations'
+    figures, the bureau all of them). Other modules add theirs the same way:
+    a `kpi_village_*` boolean, its `_value` compute, an entry in
+    `_compute_kpis_actions`."""
+
+    _inherit = "digest.digest"
+
+    kpi_village_problems_collected = fields.Boolean(string="Problems Collected")
+    kpi_village_problems_collected_value = fields.Integer(compute="_compute_kpi_village_problems_collected_value")
+    kpi_village_problems_closed_out = fields.Boolean(string="Problems Closed Out")
+    kpi_village_problems_closed_out_value = fields.Integer(compute="_compute_kpi_village_problems_closed_out_value")
+    kpi_village_rectification_rate = fields.Boolean(
+        string="Rectification Rate (%)",
+        help="Of the problems collected in the period, the share already rectified.",
+    )
+    kpi_village_rectification_rate_value = fields.Float(compute="_compute_kpi_village_rectification_rate_value")
+    kpi_village_problems_overdue = fields.Boolean(
+        string="Overdue Problems",
+        help="Problems whose rectification deadline had passed at the end of the period without a rectification.",
+    )
+    kpi_village_problems_overdue_value = fields.Integer(compute="_compute_kpi_village_problems_overdue_value")
+
+    # ------------------------------------------------------------------
+    # KPI computes
+    # ------------------------------------------------------------------
+
+    def _compute_kpi_village_problems_collected_value(self):
+        self._village_check_kpi_access()
+        self._calculate_company_based_kpi(
+            "helpdesk.ticket",
+            "kpi_village_problems_collected_value",
+            additional_domain=self._village_problem_domain(),
+        )
+
+    def _compute_kpi_village_problems_closed_out_value(self):
+        self._village_check_kpi_access()
+        self._calculate_company_based_kpi(
+            "helpdesk.ticket",
+            "kpi_village_problems_closed_out_value",
+            date_field="date_closeout",
+            additional_domain=self._village_problem_domain(),
+        )
+
+    def _compute_kpi_village_rectification_rate_value(self):
+        self._village_check_kpi_access()
+        start, end, companies = self._get_kpi_compute_parameters()
+        collected = self._village_problem_domain() & Domain(
+            [("company_id", "in", companies.ids), ("create_date", ">=", start), ("create_date", "<", end)]
+        )
+        totals = self._village_count_by_company(collected)
+        rectified = self._village_count_by_company(collected & Domain("date_rectified", "!=", False))
+        Stat = self.env["village.daily.stat"]
+        for digest in self:
+            company = digest.company_id or self.env.company
+            digest.kpi_village_rectification_rate_value = Stat._rate(
+                rectified.get(company.id, 0), totals.get(company.id, 0)
+            )
+
+    def _compute_kpi_village_problems_overdue_value(self):
+        self._village_check_kpi_access()
+        __, end, companies = self._get_kpi_compute_parameters()
+        Ticket = self.env["helpdesk.ticket"]
+        end_dt = fields.Datetime.to_datetime(end) if end else fields.Datetime.now()
+        last_day = fields.Datetime.context_timestamp(Ticket.with_context(tz=Ticket._village_tz()), end_dt).date()
+        overdue = self._village_problem_domain() & Domain(
+            [
+                ("company_id", "in", companies.ids),
+                ("create_date", "<", end_dt),
+                ("rectification_deadline", "<", last_day),
+                "|",
+                ("date_rectified", "=", False),
+                ("date_rectified", ">=", end_dt),
+            ]
+        )
+        counts = self._village_count_by_company(overdue)
+        for digest in self:
+            company = digest.company_id or self.env.company
+            digest.kpi_village_problems_overdue_value = counts.get(company.id, 0)
+
+    def _compute_kpis_actions(self, company, user):
+        res = super()._compute_kpis_actions(company, user)
+        menu = self.env.ref("village_service.village_service_menu_root", raise_if_not_found=False)
+        if menu:
+            action = f"village_service.helpdesk_ticket_action_ledger?menu_id={menu.id}"
+            for kpi in self._village_kpi_names():
+                res[kpi] = action
+        return res
+
+    # ------------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------------
+
+    def _village_kpi_names(self):
+        """The problem-ledger KPIs; extend to link more of them to the ledger."""
+        return [
+            "kpi_village_problems_collected",
+            "kpi_village_problems_closed_out",
+            "kpi_village_rectification_rate",
+            "kpi_village_problems_overdue",
+        ]
+
+    def _village_check_kpi_access(self):
+        if not self.env.user.has_group("village_service.group_village_user"):
+            raise AccessError(self.env._("Do not have access, skip this data for user's digest email"))
+
+    def _village_problem_domain(self):
+        return Domain("team_id.is_station", "=", True)
+
+    def _village_count_by_company(self, domain):
+        return {
+            company.id: count
+            for company, count in self.env["helpdesk.ticket"]._read_group(domain, ["company_id"], ["__count"])
+        }
