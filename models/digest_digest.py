@@ -26,6 +26,18 @@ class DigestDigest(models.Model):
         help="Problems whose rectification deadline had passed at the end of the period without a rectification.",
     )
     kpi_village_problems_overdue_value = fields.Integer(compute="_compute_kpi_village_problems_overdue_value")
+    kpi_village_meetings_held = fields.Boolean(string="Meetings Held")
+    kpi_village_meetings_held_value = fields.Integer(compute="_compute_kpi_village_meetings_held_value")
+    kpi_village_inquiries_on_time = fields.Boolean(
+        string="Inquiries Done on Time",
+        help="Targets of the three inquiries whose latest inquiry, done in the period, was on time.",
+    )
+    kpi_village_inquiries_on_time_value = fields.Integer(compute="_compute_kpi_village_inquiries_on_time_value")
+    kpi_village_agreement_coverage = fields.Boolean(
+        string="Agreement Coverage (%)",
+        help="Villages and communities with an active service-point agreement, out of all of them.",
+    )
+    kpi_village_agreement_coverage_value = fields.Float(compute="_compute_kpi_village_agreement_coverage_value")
 
     # ------------------------------------------------------------------
     # KPI computes
@@ -84,6 +96,34 @@ class DigestDigest(models.Model):
             company = digest.company_id or self.env.company
             digest.kpi_village_problems_overdue_value = counts.get(company.id, 0)
 
+    def _compute_kpi_village_meetings_held_value(self):
+        self._village_check_kpi_access()
+        self._calculate_company_based_kpi(
+            "village.meeting",
+            "kpi_village_meetings_held_value",
+            date_field="date",
+            additional_domain=[("state", "=", "done")],
+        )
+
+    def _compute_kpi_village_inquiries_on_time_value(self):
+        self._village_check_kpi_access()
+        start, end, __ = self._get_kpi_compute_parameters()
+        count = self.env["village.inquiry.state"].search_count(
+            [("status", "=", "done"), ("last_done", ">=", start), ("last_done", "<", end)]
+        )
+        for digest in self:
+            digest.kpi_village_inquiries_on_time_value = count
+
+    def _compute_kpi_village_agreement_coverage_value(self):
+        self._village_check_kpi_access()
+        villages = self.env["res.partner"].search_count([("village_kind", "in", ("village", "community"))])
+        covered = self.env["res.partner"].search_count(
+            [("village_kind", "in", ("village", "community")), ("village_has_active_agreement", "=", True)]
+        )
+        rate = self.env["village.daily.stat"]._rate(covered, villages)
+        for digest in self:
+            digest.kpi_village_agreement_coverage_value = rate
+
     def _compute_kpis_actions(self, company, user):
         res = super()._compute_kpis_actions(company, user)
         menu = self.env.ref("village_service.village_service_menu_root", raise_if_not_found=False)
@@ -91,6 +131,8 @@ class DigestDigest(models.Model):
             action = f"village_service.helpdesk_ticket_action_ledger?menu_id={menu.id}"
             for kpi in self._village_kpi_names():
                 res[kpi] = action
+            for kpi, xmlid in self._village_kpi_actions().items():
+                res[kpi] = f"{xmlid}?menu_id={menu.id}"
         return res
 
     # ------------------------------------------------------------------
@@ -105,6 +147,13 @@ class DigestDigest(models.Model):
             "kpi_village_rectification_rate",
             "kpi_village_problems_overdue",
         ]
+
+    def _village_kpi_actions(self):
+        return {
+            "kpi_village_meetings_held": "village_service.village_meeting_action",
+            "kpi_village_inquiries_on_time": "village_service.village_inquiry_state_action",
+            "kpi_village_agreement_coverage": "village_service.village_coverage_report_action",
+        }
 
     def _village_check_kpi_access(self):
         if not self.env.user.has_group("village_service.group_village_user"):

@@ -291,6 +291,23 @@ class VillageDigestRun(models.Model):
             - overdue
             - due
         )
+        Inquiry = self.env["village.inquiry.state"].with_user(user)
+        inquiries = Inquiry.search(
+            [("user_id", "=", user.id), ("status", "in", ("due", "overdue")), ("date_deadline", "<=", day)],
+            order="date_deadline, id",
+        )
+        Meeting = self.env["village.meeting"].with_user(user)
+        meetings = Meeting.search(
+            [
+                "|",
+                ("user_id", "=", user.id),
+                ("user_ids", "in", user.id),
+                ("state", "=", "planned"),
+                ("date", ">=", Ticket._village_day_start(day)),
+                ("date", "<", Ticket._village_day_start(day + timedelta(days=1))),
+            ],
+            order="date",
+        )
         return [
             {
                 "name": "overdue_problems",
@@ -306,6 +323,30 @@ class VillageDigestRun(models.Model):
                 "name": "problems_assigned",
                 "title": self.env._("Problems newly assigned to you"),
                 "lines": self._village_ticket_lines(assigned),
+            },
+            {
+                "name": "inquiries_due",
+                "title": self.env._("Inquiries due"),
+                "lines": [
+                    {
+                        "name": f"{inquiry.rule_id.sudo().name}: {inquiry.partner_id.sudo().name}",
+                        "detail": self.env._("due %(date)s", date=format_date(self.env, inquiry.date_deadline)),
+                        "url": f"{self.get_base_url()}/odoo/res.partner/{inquiry.partner_id.id}",
+                    }
+                    for inquiry in inquiries
+                ],
+            },
+            {
+                "name": "meetings_today",
+                "title": self.env._("Meetings planned today"),
+                "lines": [
+                    {
+                        "name": meeting.sudo().name,
+                        "detail": meeting.sudo().village_id.name or "",
+                        "url": f"{self.get_base_url()}/odoo/village.meeting/{meeting.id}",
+                    }
+                    for meeting in meetings
+                ],
             },
         ]
 

@@ -55,6 +55,50 @@ class TestWorkList(DigestCase):
             self._runs("work_list", self.manager_b).with_user(self.manager_a).read(["state"])
         self.assertGreaterEqual(len(self.Run.with_user(self.bureau_user).search([("kind", "=", "work_list")])), 3)
 
+    def test_work_list_has_inquiries_and_meetings_of_the_day(self):
+        meeting = self.env["village.meeting"].create(
+            {
+                "kind": "courtyard",
+                "village_id": self.village_a1.id,
+                "user_id": self.manager_a.id,
+                "date": datetime(2026, 5, 5, 1, 0),  # 09:00 in Shanghai
+            }
+        )
+        self.env["village.meeting"].create(
+            {
+                "kind": "visit",
+                "village_id": self.village_a1.id,
+                "user_id": self.manager_a.id,
+                "date": datetime(2026, 5, 6, 1, 0),
+            }
+        )
+        rule = self.env.ref("village_service.inquiry_rule_committee")
+        self.env["village.inquiry.state"].create(
+            {
+                "rule_id": rule.id,
+                "partner_id": self.village_a1.id,
+                "user_id": self.manager_a.id,
+                "status": "due",
+                "date_deadline": date(2026, 5, 5),
+            }
+        )
+        self.env["village.inquiry.state"].create(
+            {
+                "rule_id": rule.id,
+                "partner_id": self.village_b1.id,
+                "user_id": self.manager_b.id,
+                "status": "due",
+                "date_deadline": date(2026, 5, 5),
+            }
+        )
+        sections = {
+            section["name"]: section["lines"]
+            for section in self.Run._village_work_list_sections(self.manager_a, date(2026, 5, 5))
+        }
+        self.assertEqual([line["name"] for line in sections["meetings_today"]], [meeting.name])
+        self.assertEqual(len(sections["inquiries_due"]), 1)
+        self.assertIn(self.village_a1.name, sections["inquiries_due"][0]["name"])
+
     def test_nothing_to_do_sends_nothing(self):
         idle = new_test_user(self.env, login="vs_idle", groups=USER, tz="Asia/Shanghai")
         self.env["res.partner"].create(
@@ -233,6 +277,22 @@ class TestDigestKpis(DigestCase):
         self.assertEqual(self._kpi(self.head_b, "kpi_village_problems_overdue_value", *by_6th), 1)
         with self.assertRaises(AccessError):
             self._kpi(self.plain_user, "kpi_village_problems_collected_value", *week)
+
+    def test_meeting_and_coverage_kpis(self):
+        week = (datetime(2026, 4, 27), datetime(2026, 5, 4))
+        self.env["village.meeting"].create(
+            {
+                "kind": "courtyard",
+                "village_id": self.village_a1.id,
+                "user_id": self.manager_a.id,
+                "date": datetime(2026, 4, 29, 2, 0),
+                "state": "done",
+            }
+        )
+        self.assertEqual(self._kpi(self.head_a, "kpi_village_meetings_held_value", *week), 1)
+        self.assertEqual(self._kpi(self.head_b, "kpi_village_meetings_held_value", *week), 0)
+        coverage = self._kpi(self.bureau_user, "kpi_village_agreement_coverage_value", *week)
+        self.assertTrue(0.0 <= coverage <= 100.0)
 
     def test_digest_email_shows_the_kpis(self):
         digest = self.env.ref("village_service.digest_digest_village_service")
