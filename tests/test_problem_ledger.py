@@ -9,6 +9,7 @@ from freezegun import freeze_time
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common import VillageServiceCase
 
@@ -314,6 +315,45 @@ class TestLedgerStatistics(LedgerCase):
         # station heads read their own station's rows only
         self.assertTrue(Stat.with_user(self.head_a).search([("station_id", "=", self.station_a.id)]))
         self.assertFalse(Stat.with_user(self.head_b).search([("station_id", "=", self.station_a.id)]))
+
+    def test_snapshot_job_crashing_half_way_goes_on_without_double_work(self):
+        cron = self.env.ref("village_service.ir_cron_village_daily_stat")
+        Stat = self.env["village.daily.stat"]
+        station = [("station_id", "=", self.station_a.id)]
+        with moment(self.env, "2026-05-03 15:00:00"), self.enter_registry_test_mode():
+            cron.method_direct_trigger()
+        snapshot = type(Stat)._snapshot
+        days = []
+
+        def crash_on_the_third_day(model, day, stations=None):
+            days.append(day)
+            if len(days) == 3:
+                raise RuntimeError("the server went down")
+            return snapshot(model, day, stations)
+
+        with (
+            moment(self.env, "2026-05-07 15:00:00"),
+            self.enter_registry_test_mode(),
+            patch.object(type(Stat), "_snapshot", crash_on_the_third_day),
+            mute_logger("odoo.addons.base.models.ir_cron"),
+        ):
+            cron.method_direct_trigger()
+        # the scheduler ran the job again after the crash: it went on from the
+        # last day committed, without recomputing the days before
+        day = date(2026, 5, 3)
+        self.assertEqual(
+            days,
+            [day, day + timedelta(1), day + timedelta(2), day + timedelta(2), day + timedelta(3), day + timedelta(4)],
+        )
+        Stat.invalidate_model()
+        rows = Stat.search(station, order="date")
+        self.assertEqual(rows.mapped("date"), [date(2026, 5, 3) + timedelta(days=n) for n in range(5)])
+        for row in rows:  # each equals a clean computation of its day
+            clean = Stat._station_figures(self.station_a, row.date, row.date)[self.station_a.id]
+            self.assertEqual(
+                (row.collected_total, row.rectified_total, row.overdue),
+                (clean["collected_total"], clean["rectified_total"], clean["overdue"]),
+            )
 
     def test_snapshot_queries_do_not_grow_with_tickets(self):
         Stat = self.env["village.daily.stat"]

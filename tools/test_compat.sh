@@ -23,3 +23,8 @@ grep -qE " 0 failed, 0 error\(s\) of [1-9][0-9]* tests" "$LOCAL/compat.log" \
     || die "the helpdesk_mgmt / helpdesk_mgmt_crm suites failed with village_service installed (exit $rc); see .local/compat.log"
 [ "$rc" = 0 ] || die "Odoo exited $rc; see .local/compat.log"
 log "compatibility: OK"
+
+if [ "${SKIP_UNINSTALL:-0}" != 1 ]; then
+    log "uninstall: removing village_service from $db"
+    "$PY" "$ROOT/tools/uninstall_check.py" "$CONF" "$db"
+fi
