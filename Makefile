@@ -7,7 +7,7 @@ DB ?= village_service
 TEST_DB ?= village_service_test
 export ODOO_SRC PGPORT HTTP_PORT DB TEST_DB
 
-.PHONY: setup run test test-compat lint i18n screenshots load pg-stop clean
+.PHONY: setup run test test-compat lint i18n screenshots load wheel pg-stop clean
 
 setup:
 	@bash tools/setup.sh
@@ -32,6 +32,9 @@ screenshots: setup
 
 load: setup
 	@bash tools/load.sh
+
+wheel: setup
+	@bash tools/wheel.sh
 
 pg-stop:
 	@bash tools/pg.sh stop
