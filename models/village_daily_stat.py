@@ -4,6 +4,15 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
+TICKET_FIELDS = [
+    "team_id",
+    "active",
+    "create_date",
+    "date_planned",
+    "date_rectified",
+    "date_closeout",
+    "rectification_deadline",
+]
 FIGURES = (
     "collected",
     "planned",
@@ -59,6 +68,8 @@ class VillageDailyStat(models.Model):
         days) and cumulative to its end: {station_id: {figure: value}}.
         One query, whatever the number of stations and tickets."""
         Ticket = self.env["helpdesk.ticket"]
+        # raw SQL sees only what is flushed: pending writes of this transaction too
+        Ticket.flush_model(TICKET_FIELDS)
         start = Ticket._village_day_start(date_from)
         end = Ticket._village_day_start(date_to + timedelta(days=1))
         rows = self.env.execute_query_dict(
@@ -157,10 +168,13 @@ class VillageDailyStat(models.Model):
                        (station_id, date, create_uid, write_uid, create_date, write_date, %s)
                 VALUES %s
                 ON CONFLICT (station_id, date) DO UPDATE SET %s
+                 WHERE village_daily_stat.write_date < %s
                 """,
                 columns,
                 SQL(", ").join(values),
                 updates,
+                # rows written after their day ended are final: history is kept
+                self.env["helpdesk.ticket"]._village_day_start(day + timedelta(days=1)),
             )
         )
         self.invalidate_model()
@@ -171,21 +185,28 @@ class VillageDailyStat(models.Model):
 
     @api.model
     def _cron_snapshot(self, backfill_days=31):
-        """Snapshot every day since the last snapshot (at most `backfill_days`
-        back, so a stopped server leaves no gap), up to today. A day whose rows
-        were written after it ended is final and never rewritten, so later
-        edits of the tickets do not change its history. Each day is committed
-        on its own: a crash loses at most the day in progress, and a rerun
-        rewrites it."""
+        """Snapshot every day since the oldest last snapshot of the stations
+        (at most `backfill_days` back, so a stopped server leaves no gap), up
+        to today. A row written after its day ended is final and never
+        rewritten (see `_snapshot`), so later edits of the tickets do not
+        change history. Each day is committed on its own: a crash loses at
+        most the day in progress, and the next run goes on from there."""
         Ticket = self.env["helpdesk.ticket"]
         today = Ticket._village_today()
-        last = self.search([], order="date desc", limit=1)
-        first = last.date or today
-        if last and last.write_date >= Ticket._village_day_start(last.date + timedelta(days=1)):
-            first = last.date + timedelta(days=1)  # that day's rows were written after it ended: final
+        stations = self._all_stations()
+        lasts = dict(self._read_group([("station_id", "in", stations.ids)], ["station_id"], ["date:max"]))
+        first = min([lasts.get(station, today) for station in stations] or [today])
+        unfinished = self.search_count(
+            [
+                ("station_id", "in", stations.ids),
+                ("date", "=", first),
+                ("write_date", "<", Ticket._village_day_start(first + timedelta(days=1))),
+            ]
+        )
+        if first < today and not unfinished and all(station in lasts for station in stations):
+            first += timedelta(days=1)  # every row of that day is final
         first = min(max(first, today - timedelta(days=backfill_days)), today)
         days = [first + timedelta(days=n) for n in range((today - first).days + 1)]
-        stations = self._all_stations()
         cron = self.env["ir.cron"]
         for index, day in enumerate(days):
             self._snapshot(day, stations)

@@ -13,6 +13,21 @@ class VillageCloseoutReport(models.Model):
     _auto = False
     _rec_name = "ticket_id"
     _order = "date desc"
+    _depends = {
+        "helpdesk.ticket": [
+            "active",
+            "create_date",
+            "team_id",
+            "village_id",
+            "user_id",
+            "channel_id",
+            "category_id",
+            "closeout_state",
+            "rectification_deadline",
+            "date_closeout",
+        ],
+        "res.partner": ["village_township_id", "village_manager_id"],
+    }
 
     ticket_id = fields.Many2one("helpdesk.ticket", string="Problem", readonly=True)
     date = fields.Date(string="Collected on", readonly=True)

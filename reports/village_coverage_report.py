@@ -12,7 +12,17 @@ class VillageCoverageReport(models.Model):
     _auto = False
     _rec_name = "village_id"
     _order = "village_id"
-    _depends = {"village.agreement": ["village_id", "state"]}
+    _depends = {
+        "village.agreement": ["village_id", "state"],
+        "village.chat.group": ["active", "village_ids"],
+        "res.partner": [
+            "active",
+            "village_kind",
+            "village_township_id",
+            "village_station_id",
+            "village_manager_id",
+        ],
+    }
 
     village_id = fields.Many2one("res.partner", string="Village", readonly=True)
     village_kind = fields.Selection(

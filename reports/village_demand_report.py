@@ -13,6 +13,20 @@ class VillageDemandReport(models.Model):
     _name = "village.demand.report"
     _description = "Power Demand Analysis"
     _auto = False
+    _depends = {
+        "crm.lead": [
+            "active",
+            "won_status",
+            "village_id",
+            "township_id",
+            "station_id",
+            "user_id",
+            "power_demand_type",
+            "power_needed_by",
+            "power_demand_kw",
+        ],
+        "res.partner": ["village_township_id", "village_station_id", "village_manager_id"],
+    }
     _rec_name = "lead_id"
     _order = "month_needed, township_id, village_id, lead_id"
 

@@ -11,3 +11,4 @@ from . import test_i18n
 from . import test_field_tours
 from . import test_digests
 from . import test_digest_smtp
+from . import test_demo_county

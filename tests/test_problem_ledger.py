@@ -210,6 +210,14 @@ class TestProblemLedger(LedgerCase):
         self.assertEqual(figures[self.station_a.id]["closed_out_total"], 0)
         self.assertEqual(figures[self.station_a.id]["rectified_total"], 0)
 
+    def test_figures_see_the_work_of_the_same_transaction(self):
+        ticket = self._rectified()
+        figures = self.env["village.daily.stat"]._station_figures(self.station_a, self.today, self.today)
+        self.assertEqual(figures[self.station_a.id]["rectified"], 1)
+        self._closeout(ticket, self.head_a)
+        rows = self.env["village.closeout.report"].search([("ticket_id", "=", ticket.id)])
+        self.assertEqual((rows.rectified, rows.closed_out), (1, 1))
+
     def test_dragging_a_closed_out_problem_back_reopens_it(self):
         ticket = self._rectified()
         self._closeout(ticket, self.head_a)
