@@ -10,3 +10,4 @@ from . import test_village_meeting_tour
 from . import test_i18n
 from . import test_field_tours
 from . import test_access_matrix
+from . import test_portal_village
