@@ -11,3 +11,4 @@ from . import test_i18n
 from . import test_field_tours
 from . import test_access_matrix
 from . import test_portal_village
+from . import test_ledger_invariants
