@@ -12,3 +12,4 @@ from . import test_field_tours
 from . import test_access_matrix
 from . import test_portal_village
 from . import test_ledger_invariants
+from . import test_bad_input
