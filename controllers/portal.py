@@ -1,11 +1,10 @@
 from werkzeug.exceptions import NotFound
 
 from odoo import http
-from odoo.exceptions import AccessError, MissingError
-from odoo.http import request
-
 from odoo.addons.helpdesk_mgmt.controllers.main import HelpdeskTicketController
 from odoo.addons.helpdesk_mgmt.controllers.myaccount import CustomerPortalHelpdesk
+from odoo.exceptions import AccessError, MissingError
+from odoo.http import request
 
 
 class VillageCustomerPortal(CustomerPortalHelpdesk):

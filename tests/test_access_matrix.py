@@ -208,7 +208,7 @@ MATRIX = {
         "plain": ("", None),
         "public": ("", None),
     },
-    "res.config.settings": {role: ("", None) for role in ROLES},
+    "res.config.settings": dict.fromkeys(ROLES, ("", None)),
 }
 # Wizards are only ever created by their user; reading, writing or deleting
 # someone else's wizard is the ORM's business (transient records are their
@@ -240,7 +240,11 @@ class TestAccessMatrix(VillageServiceCase):
         super().setUpClass()
         env = cls.env
         cls.portal_partner = env["res.partner"].create(
-            {"name": "Test Village Contact A1", "email": "contact.a1@example.com", "village_parent_id": cls.village_a1.id}
+            {
+                "name": "Test Village Contact A1",
+                "email": "contact.a1@example.com",
+                "village_parent_id": cls.village_a1.id,
+            }
         )
         cls.village_a1.village_contact_id = cls.portal_partner
         cls.portal_a1 = new_test_user(
@@ -282,9 +286,15 @@ class TestAccessMatrix(VillageServiceCase):
                 "helpdesk.ticket.team": station,
                 "helpdesk.ticket": ticket,
                 "crm.lead": lead,
-                "mail.activity": ticket.activity_schedule(act_type_xmlid="mail.mail_activity_data_todo", user_id=manager.id),
+                "mail.activity": ticket.activity_schedule(
+                    act_type_xmlid="mail.mail_activity_data_todo", user_id=manager.id
+                ),
                 "village.chat.group": env["village.chat.group"].create(
-                    {"name": f"Group of {village.name}", "village_ids": [Command.set(village.ids)], "manager_id": manager.id}
+                    {
+                        "name": f"Group of {village.name}",
+                        "village_ids": [Command.set(village.ids)],
+                        "manager_id": manager.id,
+                    }
                 ),
                 "village.agreement": env["village.agreement"].create({"village_id": village.id}),
                 "village.meeting": env["village.meeting"].create({"village_id": village.id, "user_id": manager.id}),
@@ -356,7 +366,9 @@ class TestAccessMatrix(VillageServiceCase):
             "res.config.settings": {},
         }[model]
 
-    @mute_logger("odoo.models", "odoo.models.unlink", "odoo.addons.base.models.ir_model", "odoo.addons.base.models.ir_rule")
+    @mute_logger(
+        "odoo.models", "odoo.models.unlink", "odoo.addons.base.models.ir_model", "odoo.addons.base.models.ir_rule"
+    )
     def _allowed(self, user, model, op, side):
         """Whether `user` may do `op` on the record of `side`: check_access for
         read/write/unlink, a real create (rolled back) for create."""
@@ -421,7 +433,9 @@ class TestAccessMatrix(VillageServiceCase):
             with self.assertRaises(AccessError, msg=model):
                 record.with_user(other).check_access("read")
             self.assertFalse(
-                self.env[model].with_user(other).search([("id", "in", (self.records["A"][model] | self.records["B"][model]).ids)]),
+                self.env[model]
+                .with_user(other)
+                .search([("id", "in", (self.records["A"][model] | self.records["B"][model]).ids)]),
                 f"{model}: a user of another company finds records of this one",
             )
         # the same role in this company does see them

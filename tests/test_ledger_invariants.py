@@ -7,10 +7,10 @@ is still consistent and that the reports count what the ledger holds."""
 from collections import Counter
 from datetime import timedelta
 
-from hypothesis import HealthCheck, Phase, settings, strategies as st
+from hypothesis import HealthCheck, Phase, settings
+from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
-from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
@@ -112,7 +112,9 @@ class TestLedgerInvariants(VillageServiceCase):
                         case.assertTrue((ticket.rectification_measure or "").strip(), f"{label}: no measure")
                         case.assertTrue(ticket.date_rectified, f"{label}: closed out, never rectified")
                         case.assertTrue(ticket.date_closeout and ticket.closeout_by_id, label)
-                    case.assertEqual(state == "closed", ticket.stage_id.closed, f"{label}: stage and close-out disagree")
+                    case.assertEqual(
+                        state == "closed", ticket.stage_id.closed, f"{label}: stage and close-out disagree"
+                    )
                     case.assertEqual(
                         state in ("rectified", "closed"), bool(ticket.date_rectified), f"{label}: rectification date"
                     )
@@ -128,9 +130,7 @@ class TestLedgerInvariants(VillageServiceCase):
                     "rectified": sum(s in ("rectified", "closed") for s in states),
                     "closed_out": sum(s == "closed" for s in states),
                 }
-                [row] = Report._read_group(
-                    [("ticket_id", "in", self.tickets.ids)], [], [f"{f}:sum" for f in ledger]
-                )
+                [row] = Report._read_group([("ticket_id", "in", self.tickets.ids)], [], [f"{f}:sum" for f in ledger])
                 case.assertEqual(dict(zip(ledger, row, strict=True)), ledger, "close-out analysis")
                 figures = Stat._station_figures(case.station_a, today, today)[case.station_a.id]
                 case.assertEqual(figures["collected_total"], ledger["collected"], "daily statistics: collected")

@@ -33,7 +33,9 @@ class TestPortalVillageContact(HttpCase, VillageServiceCase):
         cls.portal_villager = new_test_user(
             cls.env, login="vs_portal_villager", groups=portal, partner_id=cls.villager_a1.id
         )
-        cls.portal_contact = new_test_user(cls.env, login="vs_portal_contact", groups=portal, partner_id=cls.contact_a1.id)
+        cls.portal_contact = new_test_user(
+            cls.env, login="vs_portal_contact", groups=portal, partner_id=cls.contact_a1.id
+        )
         cls.portal_b1 = new_test_user(cls.env, login="vs_portal_b1", groups=portal, partner_id=cls.contact_b1.id)
 
         Ticket = cls.env["helpdesk.ticket"]
@@ -55,7 +57,9 @@ class TestPortalVillageContact(HttpCase, VillageServiceCase):
         )
         cls.ticket_a1.message_post(body="Internal: the pole owner is the telecom company", subtype_xmlid="mail.mt_note")
         cls.ticket_a1.message_post(
-            body="We will come on Tuesday to straighten the pole", subtype_xmlid="mail.mt_comment", message_type="comment"
+            body="We will come on Tuesday to straighten the pole",
+            subtype_xmlid="mail.mt_comment",
+            message_type="comment",
         )
 
     def _get(self, url):
@@ -136,7 +140,11 @@ class TestPortalVillageContact(HttpCase, VillageServiceCase):
         csrf = re.search(r'name="csrf_token"\s+(?:t-att-)?value="([^"]+)"', form.text).group(1)
         response = self.url_open(
             "/submitted/ticket",
-            data={"csrf_token": csrf, "subject": "Transformer humming near the A1 well", "description": "Near the well."},
+            data={
+                "csrf_token": csrf,
+                "subject": "Transformer humming near the A1 well",
+                "description": "Near the well.",
+            },
             allow_redirects=False,
         )
         self.assertIn(response.status_code, (302, 303))
