@@ -59,6 +59,7 @@
         "views/village_meeting_topic_views.xml",
         "views/village_inquiry_rule_views.xml",
         "views/village_inquiry_state_views.xml",
+        "views/helpdesk_ticket_portal_templates.xml",
         "views/village_service_menus.xml",
     ],
     "demo": [

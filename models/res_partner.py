@@ -74,6 +74,9 @@ class ResPartner(models.Model):
         tracking=True,
         help="The full-time contact appointed by the village committee.",
     )
+    village_contact_village_ids = fields.One2many(
+        "res.partner", "village_contact_id", string="Contact of the Villages", readonly=True
+    )
     village_household_count = fields.Integer(string="Households")
     care_tag_ids = fields.Many2many("village.care.tag", string="Care Tags", help="e.g. elderly living alone")
     village_chat_group_ids = fields.Many2many(

@@ -12,3 +12,7 @@ from . import test_field_tours
 from . import test_digests
 from . import test_digest_smtp
 from . import test_demo_county
+from . import test_access_matrix
+from . import test_portal_village
+from . import test_ledger_invariants
+from . import test_bad_input

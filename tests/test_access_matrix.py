@@ -1,0 +1,442 @@
+"""The access matrix: every model of the addon × every role × read, create,
+write, unlink on a record of station A (village A1) and one of station B
+(village B1), against the table below. README.md ("Security model") is this
+table in words; change both together."""
+
+from datetime import timedelta
+
+from odoo import Command, fields
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+from odoo.tests.common import new_test_user
+from odoo.tools import mute_logger
+
+from .common import MANAGER, VillageServiceCase
+
+ROLES = ("manager_a", "manager_b", "head_a", "bureau", "portal_a1", "plain", "public")
+OPS = {"r": "read", "c": "create", "w": "write", "u": "unlink"}
+
+# model -> role -> (operations allowed on the record of A, on the record of B);
+# None for a side that does not exist (configuration, wizards).
+# r = read, c = create, w = write, u = unlink.
+NONE = ("", "")
+MATRIX = {
+    # villages and households: archived, never deleted; employees outside the
+    # app read them as any other contact of the company
+    "res.partner": {
+        "manager_a": ("rcw", ""),
+        "manager_b": ("", "rcw"),
+        "head_a": ("rcw", ""),
+        "bureau": ("rcw", "rcw"),
+        "portal_a1": NONE,
+        "plain": ("r", "r"),
+        "public": NONE,
+    },
+    "helpdesk.ticket.team": {
+        "manager_a": ("r", None),
+        "manager_b": ("r", None),
+        "head_a": ("r", None),
+        "bureau": ("rcwu", None),
+        "portal_a1": ("r", None),  # helpdesk_mgmt: teams shown in the portal
+        "plain": ("r", None),
+        "public": ("", None),
+    },
+    "helpdesk.ticket": {
+        "manager_a": ("rcw", ""),
+        "manager_b": ("", "rcw"),
+        "head_a": ("rcw", ""),
+        "bureau": ("rcwu", "rcwu"),
+        "portal_a1": ("r", ""),
+        "plain": NONE,
+        "public": NONE,
+    },
+    # demands are lost (archived), not deleted, below the bureau; CRM's own
+    # "Personal Leads" rule lets a salesman create a lead of any village
+    # assigned to themselves (and see only that one)
+    "crm.lead": {
+        "manager_a": ("rcw", "c"),
+        "manager_b": ("c", "rcw"),
+        "head_a": ("rcw", "c"),
+        "bureau": ("rcwu", "rcwu"),
+        "portal_a1": NONE,
+        "plain": NONE,
+        "public": NONE,
+    },
+    "mail.activity": {
+        "manager_a": ("rcwu", ""),
+        "manager_b": ("", "rcwu"),
+        "head_a": ("rcwu", ""),
+        "bureau": ("rcwu", "rcwu"),
+        "portal_a1": NONE,
+        "plain": NONE,
+        "public": NONE,
+    },
+    # a WeChat group is its manager's, whatever village it is created for
+    "village.chat.group": {
+        "manager_a": ("rcw", "c"),
+        "manager_b": ("c", "rcw"),
+        "head_a": ("rcwu", "c"),
+        "bureau": ("rcwu", "rcwu"),
+        "portal_a1": NONE,
+        "plain": NONE,
+        "public": NONE,
+    },
+    "village.agreement": {
+        "manager_a": ("rcw", ""),
+        "manager_b": ("", "rcw"),
+        "head_a": ("rcwu", ""),
+        "bureau": ("rcwu", "rcwu"),
+        "portal_a1": NONE,
+        "plain": NONE,
+        "public": NONE,
+    },
+    "village.meeting": {
+        "manager_a": ("rcw", ""),
+        "manager_b": ("", "rcw"),
+        "head_a": ("rcwu", ""),
+        "bureau": ("rcwu", "rcwu"),
+        "portal_a1": NONE,
+        "plain": NONE,
+        "public": NONE,
+    },
+    "village.inquiry.state": {
+        "manager_a": ("r", ""),
+        "manager_b": ("", "r"),
+        "head_a": ("r", ""),
+        "bureau": ("rcwu", "rcwu"),
+        "portal_a1": NONE,
+        "plain": NONE,
+        "public": NONE,
+    },
+    "village.daily.stat": {
+        "manager_a": ("r", ""),
+        "manager_b": ("", "r"),
+        "head_a": ("r", ""),
+        "bureau": ("rcwu", "rcwu"),
+        "portal_a1": NONE,
+        "plain": NONE,
+        "public": NONE,
+    },
+    "village.closeout.report": {
+        "manager_a": ("r", ""),
+        "manager_b": ("", "r"),
+        "head_a": ("r", ""),
+        "bureau": ("r", "r"),
+        "portal_a1": NONE,
+        "plain": NONE,
+        "public": NONE,
+    },
+    "village.coverage.report": {
+        "manager_a": ("r", ""),
+        "manager_b": ("", "r"),
+        "head_a": ("r", ""),
+        "bureau": ("r", "r"),
+        "portal_a1": NONE,
+        "plain": NONE,
+        "public": NONE,
+    },
+    "village.demand.report": {
+        "manager_a": ("r", ""),
+        "manager_b": ("", "r"),
+        "head_a": ("r", ""),
+        "bureau": ("r", "r"),
+        "portal_a1": NONE,
+        "plain": NONE,
+        "public": NONE,
+    },
+    # configuration: read by the app's users, kept by the bureau
+    **{
+        model: {
+            "manager_a": ("r", None),
+            "manager_b": ("r", None),
+            "head_a": ("r", None),
+            "bureau": ("rcwu", None),
+            "portal_a1": ("", None),
+            "plain": ("", None),
+            "public": ("", None),
+        }
+        for model in (
+            "village.care.tag",
+            "village.agreement.service",
+            "village.meeting.topic",
+            "village.inquiry.rule",
+        )
+    },
+    # wizards: who may open them (create); their records are their creator's
+    "helpdesk.ticket.closeout": {
+        "manager_a": ("", None),
+        "manager_b": ("", None),
+        "head_a": ("c", None),
+        "bureau": ("c", None),
+        "portal_a1": ("", None),
+        "plain": ("", None),
+        "public": ("", None),
+    },
+    "village.weekly.report.wizard": {
+        "manager_a": ("c", None),
+        "manager_b": ("c", None),
+        "head_a": ("c", None),
+        "bureau": ("c", None),
+        "portal_a1": ("", None),
+        "plain": ("", None),
+        "public": ("", None),
+    },
+    "village.agreement.terminate": {
+        "manager_a": ("", None),
+        "manager_b": ("", None),
+        "head_a": ("c", None),
+        "bureau": ("c", None),
+        "portal_a1": ("", None),
+        "plain": ("", None),
+        "public": ("", None),
+    },
+    "village.agreement.bulk.create": {
+        "manager_a": ("", None),
+        "manager_b": ("", None),
+        "head_a": ("c", None),
+        "bureau": ("c", None),
+        "portal_a1": ("", None),
+        "plain": ("", None),
+        "public": ("", None),
+    },
+    "helpdesk.ticket.create.lead": {
+        "manager_a": ("c", None),
+        "manager_b": ("c", None),
+        "head_a": ("c", None),
+        "bureau": ("c", None),
+        "portal_a1": ("", None),
+        "plain": ("", None),
+        "public": ("", None),
+    },
+    "res.config.settings": dict.fromkeys(ROLES, ("", None)),
+}
+# Wizards are only ever created by their user; reading, writing or deleting
+# someone else's wizard is the ORM's business (transient records are their
+# creator's), so only "create" is tried for them.
+CREATE_ONLY = {
+    "helpdesk.ticket.closeout",
+    "village.weekly.report.wizard",
+    "village.agreement.terminate",
+    "village.agreement.bulk.create",
+    "helpdesk.ticket.create.lead",
+    "res.config.settings",
+}
+# Models of the addon that hold no records to protect.
+EXEMPT = {
+    "report.village_service.closeout_ledger_xlsx": "abstract report: renders stations the user can read",
+    "report.village_service.demand_xlsx": "abstract report: renders leads the user can read",
+    "report.village_service.report_weekly_station": "abstract report: checks the station itself",
+}
+
+
+class _Rollback(Exception):
+    """Undo a create that was allowed, so the next role starts from the same data."""
+
+
+@tagged("post_install", "-at_install")
+class TestAccessMatrix(VillageServiceCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        env = cls.env
+        cls.portal_partner = env["res.partner"].create(
+            {
+                "name": "Test Village Contact A1",
+                "email": "contact.a1@example.com",
+                "village_parent_id": cls.village_a1.id,
+            }
+        )
+        cls.village_a1.village_contact_id = cls.portal_partner
+        cls.portal_a1 = new_test_user(
+            env, login="vs_portal_a1", groups="base.group_portal", partner_id=cls.portal_partner.id
+        )
+        cls.users = {
+            "manager_a": cls.manager_a,
+            "manager_b": cls.manager_b,
+            "head_a": cls.head_a,
+            "bureau": cls.bureau_user,
+            "portal_a1": cls.portal_a1,
+            "plain": cls.plain_user,
+            "public": env.ref("base.public_user"),
+        }
+        today = fields.Date.today()
+        call = env.ref("mail.mail_activity_data_call")
+        cls.inquiry_rule = env["village.inquiry.rule"].create(
+            {"name": "Test weekly call", "activity_type_id": call.id, "target": "village"}
+        )
+
+        def side(village, manager, household):
+            station = village.village_station_id
+            ticket = env["helpdesk.ticket"].create(
+                {"name": f"Problem of {village.name}", "description": "x", "partner_id": household.id}
+            )
+            lead = env["crm.lead"].create(
+                {
+                    "name": f"Demand of {village.name}",
+                    "type": "opportunity",
+                    "village_id": village.id,
+                    "user_id": manager.id,
+                    "power_demand_type": "irrigation",
+                    "power_demand_kw": 15.0,
+                }
+            )
+            env.flush_all()
+            return {
+                "res.partner": village,
+                "helpdesk.ticket.team": station,
+                "helpdesk.ticket": ticket,
+                "crm.lead": lead,
+                "mail.activity": ticket.activity_schedule(
+                    act_type_xmlid="mail.mail_activity_data_todo", user_id=manager.id
+                ),
+                "village.chat.group": env["village.chat.group"].create(
+                    {
+                        "name": f"Group of {village.name}",
+                        "village_ids": [Command.set(village.ids)],
+                        "manager_id": manager.id,
+                    }
+                ),
+                "village.agreement": env["village.agreement"].create({"village_id": village.id}),
+                "village.meeting": env["village.meeting"].create({"village_id": village.id, "user_id": manager.id}),
+                "village.inquiry.state": env["village.inquiry.state"].create(
+                    {"rule_id": cls.inquiry_rule.id, "partner_id": village.id, "user_id": manager.id}
+                ),
+                "village.daily.stat": env["village.daily.stat"].create({"station_id": station.id, "date": today}),
+                "village.closeout.report": env["village.closeout.report"].browse(ticket.id),
+                "village.coverage.report": env["village.coverage.report"].search([("village_id", "=", village.id)]),
+                "village.demand.report": env["village.demand.report"].search([("lead_id", "=", lead.id)]),
+                "village.care.tag": env["village.care.tag"].create({"name": f"Test tag {village.name}"}),
+                "village.agreement.service": env["village.agreement.service"].create(
+                    {"name": f"Test service {village.name}"}
+                ),
+                "village.meeting.topic": env["village.meeting.topic"].create({"name": f"Test topic {village.name}"}),
+                "village.inquiry.rule": cls.inquiry_rule,
+            }
+
+        cls.records = {
+            "A": side(cls.village_a1, cls.manager_a, cls.household_a1),
+            "B": side(cls.village_b1, cls.manager_b, cls.household_b1),
+        }
+        cls.today = today
+
+    def _create_vals(self, model, side):
+        """Values of a new record of station A or B (created by the role)."""
+        rec = self.records[side]
+        village = rec["res.partner"]
+        station = rec["helpdesk.ticket.team"]
+        ticket = rec["helpdesk.ticket"]
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        return {
+            "res.partner": {"name": "New household", "village_parent_id": village.id},
+            "helpdesk.ticket.team": {"name": "New team"},
+            "helpdesk.ticket": {"name": "New problem", "description": "x", "village_id": village.id},
+            "crm.lead": {"name": "New demand", "type": "opportunity", "village_id": village.id},
+            "mail.activity": {
+                "res_model_id": self.env["ir.model"]._get_id("helpdesk.ticket"),
+                "res_id": ticket.id,
+                "activity_type_id": todo.id,
+            },
+            "village.chat.group": {"name": "New group", "village_ids": [Command.set(village.ids)]},
+            "village.agreement": {"village_id": village.id, "date_start": self.today + timedelta(days=400)},
+            "village.meeting": {"village_id": village.id},
+            "village.inquiry.state": {
+                "rule_id": self.inquiry_rule.id,
+                "partner_id": (self.household_a1 if side == "A" else self.household_b1).id,
+            },
+            "village.daily.stat": {"station_id": station.id, "date": self.today - timedelta(days=400)},
+            "village.closeout.report": {"ticket_id": ticket.id},
+            "village.coverage.report": {"village_id": village.id},
+            "village.demand.report": {"lead_id": rec["crm.lead"].id},
+            "village.care.tag": {"name": "New tag"},
+            "village.agreement.service": {"name": "New service"},
+            "village.meeting.topic": {"name": "New topic"},
+            "village.inquiry.rule": {"name": "New rule", "activity_type_id": todo.id, "target": "village"},
+            "helpdesk.ticket.closeout": {"ticket_ids": [Command.set(ticket.ids)], "satisfaction": "satisfied"},
+            "village.weekly.report.wizard": {
+                "station_ids": [Command.set(station.ids)],
+                "date_from": self.today - timedelta(days=7),
+                "date_to": self.today,
+            },
+            "village.agreement.terminate": {
+                "agreement_ids": [Command.set(rec["village.agreement"].ids)],
+                "reason": "test",
+            },
+            "village.agreement.bulk.create": {"village_ids": [Command.set(village.ids)]},
+            "helpdesk.ticket.create.lead": {"ticket_id": ticket.id},
+            "res.config.settings": {},
+        }[model]
+
+    @mute_logger(
+        "odoo.models", "odoo.models.unlink", "odoo.addons.base.models.ir_model", "odoo.addons.base.models.ir_rule"
+    )
+    def _allowed(self, user, model, op, side):
+        """Whether `user` may do `op` on the record of `side`: check_access for
+        read/write/unlink, a real create (rolled back) for create."""
+        if op == "create":
+            try:
+                with self.env.cr.savepoint():
+                    self.env[model].with_user(user).create(self._create_vals(model, side))
+                    self.env.flush_all()
+                    raise _Rollback()
+            except _Rollback:
+                return True
+            except (AccessError, UserError):  # ValidationError is a UserError
+                return False
+        record = self.records[side][model]
+        self.assertTrue(record, f"no record of {model} for {side}")
+        try:
+            record.with_user(user).check_access(op)
+        except AccessError:
+            return False
+        return True
+
+    def test_access_matrix(self):
+        addon_models = set(
+            self.env["ir.model.data"]
+            .search([("module", "=", "village_service"), ("model", "=", "ir.model")])
+            .mapped(lambda d: self.env["ir.model"].browse(d.res_id).model)
+        )
+        self.assertFalse(
+            addon_models - set(MATRIX) - set(EXEMPT),
+            "models of the addon missing from the access matrix",
+        )
+        mismatches = []
+        for model, by_role in MATRIX.items():
+            self.assertEqual(set(by_role), set(ROLES), model)
+            ops = "c" if model in CREATE_ONLY else "rcwu"
+            for role, sides in by_role.items():
+                for side, expected in zip(("A", "B"), sides, strict=True):
+                    if expected is None:
+                        continue
+                    for op in ops:
+                        got = self._allowed(self.users[role], model, OPS[op], side)
+                        if got != (op in expected):
+                            mismatches.append(
+                                f"{model:30} {role:10} {OPS[op]:6} {side}: expected "
+                                f"{'allow' if op in expected else 'deny'}, got {'allow' if got else 'deny'}"
+                            )
+        self.assertFalse(mismatches, "access matrix mismatches:\n" + "\n".join(mismatches))
+
+    def test_other_company_sees_nothing(self):
+        """A bureau manager of another company sees no ticket, meeting or lead of this one."""
+        company_b = self.env["res.company"].create({"name": "Test Other Bureau"})
+        other = new_test_user(
+            self.env,
+            login="vs_bureau_company_b",
+            groups=MANAGER,
+            company_id=company_b.id,
+            company_ids=[Command.set(company_b.ids)],
+        )
+        for model in ("helpdesk.ticket", "village.meeting", "crm.lead"):
+            record = self.records["A"][model]
+            self.assertEqual(record.company_id, self.env.company, model)
+            with self.assertRaises(AccessError, msg=model):
+                record.with_user(other).check_access("read")
+            self.assertFalse(
+                self.env[model]
+                .with_user(other)
+                .search([("id", "in", (self.records["A"][model] | self.records["B"][model]).ids)]),
+                f"{model}: a user of another company finds records of this one",
+            )
+        # the same role in this company does see them
+        self.records["A"]["village.meeting"].with_user(self.bureau_user).check_access("read")
