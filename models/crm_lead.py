@@ -98,6 +98,16 @@ class CrmLead(models.Model):
         horizon = fields.Date.context_today(self) + relativedelta(months=LARGE_DEMAND_MONTHS)
         return threshold, horizon
 
+    @api.constrains("village_id")
+    def _check_village_of_user(self):
+        for village in self.village_id._village_outside_user_stations()[:1]:
+            raise ValidationError(
+                self.env._(
+                    "You cannot record a demand of %(village)s: it is not served by one of your power supply stations.",
+                    village=village.name,
+                )
+            )
+
     @api.constrains("power_demand_kw")
     def _check_power_demand_kw(self):
         for lead in self:

@@ -196,6 +196,21 @@ class ResPartner(models.Model):
             parent_kind=kinds.get(parent.village_kind) or self.env._("household"),
         )
 
+    def _village_outside_user_stations(self):
+        """The villages of `self` that the current user may not log work for:
+        account managers and station heads work for the villages of their own
+        stations; bureau managers (and users outside the app) anywhere.
+        Constraints run as superuser, so the acting user is env.user."""
+        user = self.env.user
+        if (
+            user._is_superuser()
+            or not user.has_group("village_service.group_village_user")
+            or user.has_group("village_service.group_village_manager")
+        ):
+            return self.browse()
+        teams = user.sudo().helpdesk_team_ids
+        return self.sudo().filtered(lambda village: village.village_station_id not in teams)
+
     def action_view_village_households(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("village_service.res_partner_action_household")

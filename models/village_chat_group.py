@@ -57,6 +57,17 @@ class VillageChatGroup(models.Model):
         for group in self:
             group.ticket_count = counts.get(group, 0)
 
+    @api.constrains("village_ids")
+    def _check_village_of_user(self):
+        for village in self.village_ids._village_outside_user_stations()[:1]:
+            raise ValidationError(
+                self.env._(
+                    "You cannot register a WeChat group for %(village)s: it is not served by one of "
+                    "your power supply stations.",
+                    village=village.name,
+                )
+            )
+
     @api.constrains("member_count")
     def _check_member_count(self):
         if any(group.member_count < 0 for group in self):

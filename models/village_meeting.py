@@ -152,20 +152,13 @@ class VillageMeeting(models.Model):
         """Account managers and station heads log meetings only for the
         villages of their own stations; bureau managers anywhere. (Constraints
         run as superuser: the user is the one acting, not env.su.)"""
-        user = self.env.user
-        if user._is_superuser() or user.has_group("village_service.group_village_manager"):
-            return
-        teams = user.sudo().helpdesk_team_ids
-        for meeting in self.sudo():
-            village = meeting.village_id
-            if village.village_station_id not in teams:
-                raise ValidationError(
-                    self.env._(
-                        "You cannot log a meeting for %(village)s: it is not served by one of your "
-                        "power supply stations.",
-                        village=village.name,
-                    )
+        for village in self.sudo().village_id._village_outside_user_stations()[:1]:
+            raise ValidationError(
+                self.env._(
+                    "You cannot log a meeting for %(village)s: it is not served by one of your power supply stations.",
+                    village=village.name,
                 )
+            )
 
     def action_done(self):
         for meeting in self:

@@ -50,13 +50,12 @@ MATRIX = {
         "plain": NONE,
         "public": NONE,
     },
-    # demands are lost (archived), not deleted, below the bureau; CRM's own
-    # "Personal Leads" rule lets a salesman create a lead of any village
-    # assigned to themselves (and see only that one)
+    # demands are lost (archived), not deleted, below the bureau; nobody
+    # records a demand of another station's village
     "crm.lead": {
-        "manager_a": ("rcw", "c"),
-        "manager_b": ("c", "rcw"),
-        "head_a": ("rcw", "c"),
+        "manager_a": ("rcw", ""),
+        "manager_b": ("", "rcw"),
+        "head_a": ("rcw", ""),
         "bureau": ("rcwu", "rcwu"),
         "portal_a1": NONE,
         "plain": NONE,
@@ -71,11 +70,11 @@ MATRIX = {
         "plain": NONE,
         "public": NONE,
     },
-    # a WeChat group is its manager's, whatever village it is created for
+    # nobody registers a WeChat group for another station's village
     "village.chat.group": {
-        "manager_a": ("rcw", "c"),
-        "manager_b": ("c", "rcw"),
-        "head_a": ("rcwu", "c"),
+        "manager_a": ("rcw", ""),
+        "manager_b": ("", "rcw"),
+        "head_a": ("rcwu", ""),
         "bureau": ("rcwu", "rcwu"),
         "portal_a1": NONE,
         "plain": NONE,
@@ -104,6 +103,16 @@ MATRIX = {
         "manager_b": ("", "r"),
         "head_a": ("r", ""),
         "bureau": ("rcwu", "rcwu"),
+        "portal_a1": NONE,
+        "plain": NONE,
+        "public": NONE,
+    },
+    # the ledger of digests sent: one's own; written by the scheduler only
+    "village.digest.run": {
+        "manager_a": ("r", ""),
+        "manager_b": ("", "r"),
+        "head_a": NONE,
+        "bureau": ("r", "r"),
         "portal_a1": NONE,
         "plain": NONE,
         "public": NONE,
@@ -223,6 +232,7 @@ CREATE_ONLY = {
 }
 # Models of the addon that hold no records to protect.
 EXEMPT = {
+    "digest.digest": "Odoo's digest, extended with KPI fields: its access is Odoo's own",
     "report.village_service.closeout_ledger_xlsx": "abstract report: renders stations the user can read",
     "report.village_service.demand_xlsx": "abstract report: renders leads the user can read",
     "report.village_service.report_weekly_station": "abstract report: checks the station itself",
@@ -302,6 +312,9 @@ class TestAccessMatrix(VillageServiceCase):
                     {"rule_id": cls.inquiry_rule.id, "partner_id": village.id, "user_id": manager.id}
                 ),
                 "village.daily.stat": env["village.daily.stat"].create({"station_id": station.id, "date": today}),
+                "village.digest.run": env["village.digest.run"].create(
+                    {"kind": "work_list", "period_start": today, "period_end": today, "user_id": manager.id}
+                ),
                 "village.closeout.report": env["village.closeout.report"].browse(ticket.id),
                 "village.coverage.report": env["village.coverage.report"].search([("village_id", "=", village.id)]),
                 "village.demand.report": env["village.demand.report"].search([("lead_id", "=", lead.id)]),
@@ -344,6 +357,12 @@ class TestAccessMatrix(VillageServiceCase):
                 "partner_id": (self.household_a1 if side == "A" else self.household_b1).id,
             },
             "village.daily.stat": {"station_id": station.id, "date": self.today - timedelta(days=400)},
+            "village.digest.run": {
+                "kind": "work_list",
+                "period_start": self.today - timedelta(days=400),
+                "period_end": self.today - timedelta(days=400),
+                "user_id": rec["village.digest.run"].user_id.id,
+            },
             "village.closeout.report": {"ticket_id": ticket.id},
             "village.coverage.report": {"village_id": village.id},
             "village.demand.report": {"lead_id": rec["crm.lead"].id},
