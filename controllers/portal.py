@@ -9,15 +9,19 @@ from odoo.http import request
 
 class VillageCustomerPortal(CustomerPortalHelpdesk):
     """Village contacts see the problems of their own village on the portal
-    (record rule `helpdesk_ticket_rule_portal`); a ticket they may not see
-    answers 404, like one that does not exist, so ids cannot be probed."""
+    (record rule `helpdesk_ticket_rule_portal`); a station's problem they may
+    not see answers 404, like one that does not exist, so ids cannot be
+    probed; tickets of other teams behave as in plain helpdesk_mgmt."""
 
     @http.route()
     def portal_my_ticket(self, ticket_id, access_token=None, **kw):
         try:
             self._document_check_access("helpdesk.ticket", ticket_id, access_token=access_token)
         except (AccessError, MissingError) as exc:
-            raise NotFound() from exc
+            ticket = request.env["helpdesk.ticket"].sudo().browse(ticket_id).exists()
+            if not ticket or ticket.team_id.require_closeout:
+                raise NotFound() from exc
+            # tickets of other teams keep plain helpdesk_mgmt's answer (a redirect)
         return super().portal_my_ticket(ticket_id, access_token=access_token, **kw)
 
     def _ticket_get_page_view_values(self, ticket, access_token, **kwargs):
