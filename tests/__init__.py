@@ -9,3 +9,4 @@ from . import test_village_meeting
 from . import test_village_meeting_tour
 from . import test_i18n
 from . import test_field_tours
+from . import test_performance
