@@ -26,7 +26,9 @@ import time
 from datetime import date, datetime, timedelta
 
 sys.path.insert(0, __import__("os").path.dirname(__import__("os").path.abspath(__file__)))
-from common import SCALES, db_name, default_config, odoo_env  # noqa: E402
+from common import SCALES, db_name, default_config, odoo_env
+
+from odoo.tools import SQL
 
 _logger = logging.getLogger("bench.generate")
 COPY_CHUNK = 100_000
@@ -61,13 +63,13 @@ class BulkTable:
 
     def __init__(self, env, table, template_id, drop_columns=()):
         self.env, self.cr, self.table = env, env.cr, table
-        self.cr.execute(f'SELECT * FROM "{table}" WHERE id = %s', [template_id])  # noqa: SQL
+        self.cr.execute(SQL("SELECT * FROM %s WHERE id = %s", SQL.identifier(table), template_id))
         names = [d.name for d in self.cr.description]
         self.template = dict(zip(names, self.cr.fetchone(), strict=True))
         for name in ("id", *drop_columns):
             self.template.pop(name, None)
         self.columns = list(self.template)
-        self.cr.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')  # noqa: SQL
+        self.cr.execute(SQL("SELECT COALESCE(MAX(id), 0) FROM %s", SQL.identifier(table)))
         self.next_id = self.cr.fetchone()[0] + 1
         self.buffer, self.writer, self.count = io.StringIO(), None, 0
         self._reset()
@@ -95,20 +97,30 @@ class BulkTable:
         if not self.buffer.tell():
             return
         self.buffer.seek(0)
-        columns = ", ".join(f'"{c}"' for c in ("id", *self.columns))
-        self.cr._obj.copy_expert(
-            f'COPY "{self.table}" ({columns}) FROM STDIN WITH (FORMAT csv, NULL \'\\N\')',  # noqa: SQL
-            self.buffer,
-        )
+        copy_buffer(self.cr, self.table, ["id", *self.columns], self.buffer)
         self._reset()
 
     def finish(self):
         self.flush()
         self.cr.execute(
-            f"SELECT setval(pg_get_serial_sequence('{self.table}', 'id'), "  # noqa: SQL
-            f'(SELECT MAX(id) FROM "{self.table}"))'
+            SQL(
+                "SELECT setval(pg_get_serial_sequence(%s, 'id'), (SELECT MAX(id) FROM %s))",
+                self.table,
+                SQL.identifier(self.table),
+            )
         )
         return self.count
+
+
+def copy_buffer(cr, table, columns, buffer):
+    """COPY a CSV buffer into table(columns); the statement built with SQL."""
+    query = SQL(
+        "COPY %s (%s) FROM STDIN WITH (FORMAT csv, NULL %s)",
+        SQL.identifier(table),
+        SQL(", ").join(SQL.identifier(column) for column in columns),
+        "\\N",
+    )
+    cr._obj.copy_expert(cr.mogrify(query).decode(), buffer)
 
 
 def copy_rows(cr, table, columns, rows):
@@ -120,11 +132,11 @@ def copy_rows(cr, table, columns, rows):
         count += 1
         if count % COPY_CHUNK == 0:
             buffer.seek(0)
-            cr._obj.copy_expert(f'COPY "{table}" ({", ".join(columns)}) FROM STDIN WITH (FORMAT csv, NULL \'\\N\')', buffer)  # noqa: SQL
+            copy_buffer(cr, table, columns, buffer)
             buffer = io.StringIO()
             writer = csv.writer(buffer, lineterminator="\n")
     buffer.seek(0)
-    cr._obj.copy_expert(f'COPY "{table}" ({", ".join(columns)}) FROM STDIN WITH (FORMAT csv, NULL \'\\N\')', buffer)  # noqa: SQL
+    copy_buffer(cr, table, columns, buffer)
     return count
 
 
@@ -135,9 +147,9 @@ def m2m_of(record, field_name):
 
 def drop_template(env, record):
     """Remove the ORM-made template row (and its chatter) once copied."""
-    env.cr.execute("DELETE FROM mail_message WHERE model = %s AND res_id = %s", [record._name, record.id])
-    env.cr.execute("DELETE FROM mail_followers WHERE res_model = %s AND res_id = %s", [record._name, record.id])
-    env.cr.execute(f'DELETE FROM "{record._table}" WHERE id = %s', [record.id])  # noqa: SQL
+    env.cr.execute(SQL("DELETE FROM mail_message WHERE model = %s AND res_id = %s", record._name, record.id))
+    env.cr.execute(SQL("DELETE FROM mail_followers WHERE res_model = %s AND res_id = %s", record._name, record.id))
+    env.cr.execute(SQL("DELETE FROM %s WHERE id = %s", SQL.identifier(record._table), record.id))
     record.invalidate_recordset()
 
 
@@ -233,7 +245,7 @@ class Generator:
             self.station_managers[station.id] = own.ids
             rows += [(station.id, heads[index].id), *((station.id, uid) for uid in own.ids)]
             station_head = heads[index].id
-            self.cr.execute("UPDATE helpdesk_ticket_team SET user_id = %s WHERE id = %s", [station_head, station.id])
+            self.cr.execute(SQL("UPDATE helpdesk_ticket_team SET user_id = %s WHERE id = %s", station_head, station.id))
         rows.append((self.plain_team.id, self.bureau_user.id))
         copy_rows(self.cr, relation, [col1, col2], rows)
         self.env.invalidate_all()
@@ -370,12 +382,19 @@ class Generator:
             created = self.now - timedelta(seconds=rng.randrange(span))
             age = (self.now - created).days
             roll = rng.random()
-            if age > 60:
-                state = "closed" if roll < 0.85 else "rectified" if roll < 0.92 else "planned" if roll < 0.97 else "open"
-            elif age > 14:
-                state = "closed" if roll < 0.5 else "rectified" if roll < 0.7 else "planned" if roll < 0.9 else "open"
-            else:
-                state = "closed" if roll < 0.1 else "rectified" if roll < 0.3 else "planned" if roll < 0.7 else "open"
+            # older problems are more often closed out: (closed, rectified, planned) thresholds
+            closed, rectified, planned = (
+                (0.85, 0.92, 0.97) if age > 60 else (0.5, 0.7, 0.9) if age > 14 else (0.1, 0.3, 0.7)
+            )
+            state = (
+                "closed"
+                if roll < closed
+                else "rectified"
+                if roll < rectified
+                else "planned"
+                if roll < planned
+                else "open"
+            )
             planned = created + timedelta(hours=rng.randint(1, 48))
             rectified = planned + timedelta(hours=rng.randint(4, 240))
             closeout = rectified + timedelta(hours=rng.randint(4, 120))
@@ -554,7 +573,7 @@ class Generator:
         return 31 * len(self.stations)
 
     def analyze(self):
-        self.cr.execute("ANALYZE")
+        self.cr.execute(SQL("ANALYZE"))
         return 0
 
 

@@ -19,7 +19,7 @@ from unittest.mock import patch
 from xml.etree import ElementTree
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import db_name, default_config, odoo_env  # noqa: E402
+from common import db_name, default_config, odoo_env
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "out")
 # the fields village_service adds to the ticket views (dropped for the plain helpdesk anchor)
@@ -57,7 +57,7 @@ class Bench:
             self.cr.execute("ROLLBACK TO SAVEPOINT bench_run")
         return statistics.median(times), max(queries)
 
-    def case(self, name, func, anchor_name=None, anchor=None, runs=None, target=None, note="", warmup=True, **extra):
+    def case(self, name, func, anchor_name=None, anchor=None, *, runs=None, target=None, note="", warmup=True, **extra):
         seconds, queries = self.measure(func, runs, warmup)
         row = {"case": name, "ms": round(1000 * seconds, 1), "queries": queries, "note": note, **extra}
         if anchor:
@@ -83,7 +83,9 @@ class Bench:
         self.stations = Team.search([("is_station", "=", True)])
         self.plain_team = Team.search([("name", "=", "Bench Plain Helpdesk Team")], limit=1)
         self.bureau = env["res.users"].search([("login", "=", "bench_bureau")], limit=1)
-        counts = dict(env["helpdesk.ticket"]._read_group([("team_id", "in", self.stations.ids)], ["team_id"], ["__count"]))
+        counts = dict(
+            env["helpdesk.ticket"]._read_group([("team_id", "in", self.stations.ids)], ["team_id"], ["__count"])
+        )
         self.counts = counts
         ranked = sorted(counts, key=counts.get)
         self.biggest, self.smallest = ranked[-1], ranked[0]
@@ -363,7 +365,7 @@ def main():
     parser.add_argument("--scale", default="county")
     parser.add_argument("--db")
     parser.add_argument("--config", default=default_config())
-    parser.add_argument("--runs", type=int, default=int(os.environ.get("RUNS", 5)))
+    parser.add_argument("--runs", type=int, default=int(os.environ.get("RUNS", "5")))
     parser.add_argument("--only", default="", help="comma-separated cases: " + ",".join(CASES))
     args = parser.parse_args()
     db = args.db or db_name(args.scale)
