@@ -5,9 +5,10 @@ PGPORT ?= 54329
 HTTP_PORT ?= 8069
 DB ?= village_service
 TEST_DB ?= village_service_test
-export ODOO_SRC PGPORT HTTP_PORT DB TEST_DB
+SCALE ?= county
+export ODOO_SRC PGPORT HTTP_PORT DB TEST_DB SCALE
 
-.PHONY: setup run test test-compat lint i18n screenshots load wheel pg-stop clean
+.PHONY: setup run test test-compat lint i18n screenshots load wheel bench-data bench pg-stop clean
 
 setup:
 	@bash tools/setup.sh
@@ -35,6 +36,12 @@ load: setup
 
 wheel: setup
 	@bash tools/wheel.sh
+
+bench-data: setup
+	@bash tools/bench.sh data
+
+bench: setup
+	@bash tools/bench.sh run
 
 pg-stop:
 	@bash tools/pg.sh stop

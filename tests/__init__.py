@@ -16,3 +16,4 @@ from . import test_access_matrix
 from . import test_portal_village
 from . import test_ledger_invariants
 from . import test_bad_input
+from . import test_performance

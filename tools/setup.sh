@@ -51,7 +51,7 @@ mkdir -p "$addon"
 find "$addon" -maxdepth 1 -type l -delete
 for entry in "$ROOT"/*; do
     case "$(basename "$entry")" in
-        Makefile|tools|pyproject.toml|docs) ;;
+        Makefile|tools|pyproject.toml|docs|bench) ;;
         *) ln -s "$entry" "$addon/$(basename "$entry")" ;;
     esac
 done

@@ -1,0 +1,392 @@
+"""The benchmark of village_service (issue 10): one table, each case measured
+against an anchor in the same run (a hand-written SQL floor, or the same
+page/operation with plain helpdesk_mgmt), with the median of N runs and the
+queries issued. Everything runs in one transaction, rolled back at the end;
+each run is also rolled back to a savepoint, so runs do not pile up.
+
+    python bench/run.py --scale county [--runs 5] [--only pivot,list]
+"""
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+import tracemalloc
+from datetime import timedelta
+from unittest.mock import patch
+from xml.etree import ElementTree
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import db_name, default_config, odoo_env
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "out")
+# the fields village_service adds to the ticket views (dropped for the plain helpdesk anchor)
+OWN_TICKET_FIELDS = {"village_id", "rectification_deadline", "closeout_state", "rectification_measure", "is_overdue"}
+
+
+class Bench:
+    def __init__(self, env, runs, max_batches=1000):
+        self.env, self.cr, self.runs, self.max_batches = env, env.cr, runs, max_batches
+        self.results = []
+
+    # -- measuring ---------------------------------------------------------
+
+    def measure(self, func, runs=None, warmup=True):
+        """Median seconds and queries of `func` over the runs; each run starts
+        with empty record caches (the registry's caches stay warm, as in a
+        running server) and is rolled back to a savepoint."""
+        times, queries = [], []
+        if warmup:  # fill the registry's caches (views, rules, params) as a running server has them
+            self.cr.execute("SAVEPOINT bench_run")
+            func()
+            self.env.flush_all()
+            self.env.invalidate_all()
+            self.cr.execute("ROLLBACK TO SAVEPOINT bench_run")
+        for _ in range(runs or self.runs):
+            self.env.invalidate_all()
+            self.cr.execute("SAVEPOINT bench_run")
+            count = self.cr.sql_log_count
+            start = time.perf_counter()
+            func()
+            self.env.flush_all()
+            times.append(time.perf_counter() - start)
+            queries.append(self.cr.sql_log_count - count)
+            self.env.invalidate_all()
+            self.cr.execute("ROLLBACK TO SAVEPOINT bench_run")
+        return statistics.median(times), max(queries)
+
+    def case(self, name, func, anchor_name=None, anchor=None, *, runs=None, target=None, note="", warmup=True, **extra):
+        seconds, queries = self.measure(func, runs, warmup)
+        row = {"case": name, "ms": round(1000 * seconds, 1), "queries": queries, "note": note, **extra}
+        if anchor:
+            a_seconds, a_queries = self.measure(anchor, runs, warmup)
+            row.update(
+                anchor=anchor_name,
+                anchor_ms=round(1000 * a_seconds, 1),
+                anchor_queries=a_queries,
+                ratio=round(seconds / a_seconds, 2) if a_seconds else None,
+                query_delta=queries - a_queries,
+            )
+        if target:
+            row["target"] = target
+        self.results.append(row)
+        print(f"  {name}: {row['ms']} ms, {queries} queries", file=sys.stderr, flush=True)
+        return row
+
+    # -- the data ---------------------------------------------------------
+
+    def setup(self):
+        env = self.env
+        Team = env["helpdesk.ticket.team"]
+        self.stations = Team.search([("is_station", "=", True)])
+        self.plain_team = Team.search([("name", "=", "Bench Plain Helpdesk Team")], limit=1)
+        self.bureau = env["res.users"].search([("login", "=", "bench_bureau")], limit=1)
+        counts = dict(
+            env["helpdesk.ticket"]._read_group([("team_id", "in", self.stations.ids)], ["team_id"], ["__count"])
+        )
+        self.counts = counts
+        ranked = sorted(counts, key=counts.get)
+        self.biggest, self.smallest = ranked[-1], ranked[0]
+        self.ticket_count = env["helpdesk.ticket"].search_count([])
+        self.today = env["helpdesk.ticket"]._village_today()
+
+    # -- the cases --------------------------------------------------------
+
+    def floor_sql(self):
+        """The hand-written floor: tickets by station and week, summed measures."""
+        self.cr.execute(
+            """
+            SELECT t.team_id,
+                   date_trunc('week', (t.create_date AT TIME ZONE 'UTC' AT TIME ZONE 'Asia/Shanghai')::date::timestamp),
+                   COUNT(*),
+                   COUNT(*) FILTER (WHERE t.closeout_state IN ('rectified', 'closed')),
+                   COUNT(*) FILTER (WHERE t.closeout_state = 'closed'),
+                   COUNT(*) FILTER (WHERE t.closeout_state IN ('open', 'planned')
+                                      AND t.rectification_deadline < CURRENT_DATE)
+              FROM helpdesk_ticket t
+             WHERE t.active
+          GROUP BY 1, 2
+            """
+        )
+        return self.cr.fetchall()
+
+    def station_floor_sql(self):
+        """The floor of a day's figures of all stations: one bare aggregate."""
+        self.cr.execute(
+            """
+            SELECT t.team_id, COUNT(*) FILTER (WHERE t.create_date >= CURRENT_DATE),
+                   COUNT(*) FILTER (WHERE t.date_planned >= CURRENT_DATE),
+                   COUNT(*) FILTER (WHERE t.date_rectified >= CURRENT_DATE),
+                   COUNT(*) FILTER (WHERE t.date_closeout >= CURRENT_DATE),
+                   COUNT(*), COUNT(t.date_planned), COUNT(t.date_rectified), COUNT(t.date_closeout),
+                   COUNT(*) FILTER (WHERE t.rectification_deadline < CURRENT_DATE AND t.date_rectified IS NULL)
+              FROM helpdesk_ticket t
+             WHERE t.team_id IN %s AND t.active
+          GROUP BY t.team_id
+            """,
+            [tuple(self.stations.ids)],
+        )
+        return self.cr.fetchall()
+
+    def run_pivot(self):
+        Report = self.env["village.closeout.report"].with_user(self.bureau)
+        self.case(
+            "close-out pivot (stations x week, all tickets)",
+            lambda: Report._read_group(
+                [], ["station_id", "date:week"], ["collected:sum", "rectified:sum", "closed_out:sum", "overdue:sum"]
+            ),
+            "SQL aggregate (floor)",
+            self.floor_sql,
+            target="<= 1.5x floor",
+            goal=1.5,
+        )
+
+    def run_snapshot(self):
+        Stat = self.env["village.daily.stat"]
+        two = self.stations[:2]
+        q_two = self.measure(lambda: Stat._snapshot(self.today, two), runs=1)[1]
+        self.case(
+            f"daily snapshot, {len(self.stations)} stations",
+            lambda: Stat._snapshot(self.today, self.stations),
+            "SQL aggregate (floor)",
+            self.station_floor_sql,
+            target="<= 2x floor, O(1) queries",
+            goal=2.0,
+            note=f"{q_two} queries for 2 stations",
+        )
+
+    def run_dashboard(self):
+        names = [n for n in self.env["helpdesk.ticket.team"]._fields if n.startswith("dash_")]
+        stations = self.stations.with_user(self.bureau)
+        q_two = self.measure(lambda: stations[:2].read(names), runs=1)[1]
+        self.case(
+            f"dashboard, {len(stations)} stations",
+            lambda: stations.read(names),
+            "SQL aggregate (floor)",
+            self.station_floor_sql,
+            note=f"{q_two} queries for 2 stations",
+        )
+
+    def run_weekly(self):
+        Weekly = self.env["report.village_service.report_weekly_station"].with_user(self.bureau)
+        monday, sunday = Weekly._default_period()
+        big, small = self.biggest.with_user(self.bureau), self.smallest.with_user(self.bureau)
+        self.case(
+            "weekly report values, biggest station",
+            lambda: Weekly._weekly_values(big, monday, sunday),
+            "smallest station",
+            lambda: Weekly._weekly_values(small, monday, sunday),
+            target="queries independent of tickets",
+        )
+
+    def run_inquiries(self):
+        """The cadence job over all vulnerable households (at province scale,
+        its first batches only: the cost per batch is what matters)."""
+        Rule = self.env["village.inquiry.rule"]
+        Cron = type(self.env["ir.cron"])
+        targets = sum(self.env["res.partner"].search_count(rule._get_target_domain()) for rule in Rule.search([]))
+        size = Rule._inquiry_batch_size
+        batches = min(-(-targets // size), self.max_batches)
+        calls = []
+
+        def progress(cron, processed=0, **kwargs):
+            # no commit per batch (the whole benchmark is rolled back); stop after max_batches
+            calls.append(processed)
+            return float("inf") if len(calls) <= batches else 0
+
+        def job():
+            calls.clear()
+            with patch.object(Cron, "_commit_progress", progress):
+                Rule._cron_schedule_inquiries()
+
+        row = self.case(
+            f"inquiry cadence job, {targets} targets",
+            job,
+            runs=max(1, self.runs // 2),
+            warmup=False,
+            target="O(batches) queries",
+            note=f"{batches} batches of {size}",
+        )
+        row["queries_per_batch"] = round(row["queries"] / max(batches, 1), 1)
+        row["note"] += f", {row['queries_per_batch']} queries per batch"
+
+    def _view_spec(self, view_type, drop=()):
+        Ticket = self.env["helpdesk.ticket"].with_user(self.bureau)
+        views = Ticket.get_views([(False, view_type)])
+        arch = ElementTree.fromstring(views["views"][view_type]["arch"])
+        spec = {}
+        for node in arch.iter("field"):
+            name = node.get("name")
+            if name in drop or name in spec or name not in Ticket._fields:
+                continue
+            field = Ticket._fields[name]
+            if field.type == "many2one":
+                spec[name] = {"fields": {"display_name": {}}}
+            elif field.type in ("one2many", "many2many"):
+                spec[name] = {"fields": {"display_name": {}}}
+            else:
+                spec[name] = {}
+        return spec
+
+    def run_pages(self):
+        Ticket = self.env["helpdesk.ticket"].with_user(self.bureau)
+        own = {n for n, f in Ticket._fields.items() if f._module == "village_service"} | OWN_TICKET_FIELDS
+        for view_type, target in (("list", "<= 1.2x plain, +2 queries"), ("kanban", None)):
+            spec = self._view_spec(view_type)
+            plain = self._view_spec(view_type, drop=own)
+
+            def page(spec=spec):
+                return Ticket.web_search_read([], spec, limit=80, count_limit=10001)
+
+            def plain_page(plain=plain):
+                return Ticket.web_search_read([], plain, limit=80, count_limit=10001)
+
+            self.case(
+                f"ticket {view_type} page (80 rows, {len(spec)} fields)",
+                page,
+                f"plain helpdesk_mgmt ({len(plain)} fields)",
+                plain_page,
+                target=target,
+                goal=1.2 if target else None,
+                max_query_delta=2 if target else None,
+            )
+
+    def run_create(self):
+        """1,000 problems of a station's villages, routed by the module (team
+        and account manager from the village), against plain helpdesk_mgmt:
+        the same assignment given explicitly in a team without villages."""
+        Ticket = self.env["helpdesk.ticket"]
+        station = self.biggest
+        households = self.env["res.partner"].search(
+            [("village_id.village_station_id", "=", station.id), ("village_kind", "=", False)], limit=1000
+        )
+        managers = households.village_id.village_manager_id
+        self.plain_team.user_ids |= managers
+        contact = self.env["res.partner"].create({"name": "Bench plain customer"})
+        pairs = [(h.id, h.village_id.village_manager_id.id) for h in households]
+        n = 1000
+
+        def station_create():
+            Ticket.create(
+                [
+                    {
+                        "name": f"Bench problem {i}",
+                        "description": "<p>Low voltage</p>",
+                        "partner_id": pairs[i % len(pairs)][0],
+                    }
+                    for i in range(n)
+                ]
+            )
+
+        def plain_create():
+            Ticket.create(
+                [
+                    {
+                        "name": f"Bench ticket {i}",
+                        "description": "<p>Low voltage</p>",
+                        "team_id": self.plain_team.id,
+                        "user_id": pairs[i % len(pairs)][1],
+                        "partner_id": contact.id,
+                    }
+                    for i in range(n)
+                ]
+            )
+
+        self.case(
+            f"ticket create x{n} (routed to station and manager)",
+            station_create,
+            "plain team, same users assigned",
+            plain_create,
+            runs=1,  # 40 s a side on a 2-core machine: the 5-minute budget allows one run
+            warmup=False,
+            target="<= 1.15x plain",
+            note="1 run",
+            goal=1.15,
+        )
+
+    def run_xlsx(self):
+        """The ledger over 3 years (every ticket is open or closed out in the
+        period) of the biggest stations, up to 100,000 tickets: all stations
+        of a county, about 100 stations of a province."""
+        Report = self.env["ir.actions.report"].with_user(self.bureau)
+        data = {"date_from": str(self.today - timedelta(days=3 * 366)), "date_to": str(self.today)}
+        stations, rows = self.env["helpdesk.ticket.team"], 0
+        for station, count in sorted(self.counts.items(), key=lambda item: -item[1]):
+            if rows + count > 100_000:
+                break
+            stations, rows = stations | station, rows + count
+
+        def render():
+            content, _kind = Report._render_xlsx(
+                "village_service.action_report_closeout_ledger_xlsx", stations.ids, data
+            )
+            return content
+
+        row = self.case(
+            f"XLSX close-out ledger, {rows} tickets, {len(stations)} stations",
+            render,
+            runs=min(self.runs, 3),
+            warmup=False,
+            target="100k rows < 30 s, < 300 MB",
+        )
+        # peak memory in a separate run (tracemalloc slows Python down)
+        self.cr.execute("SAVEPOINT bench_mem")
+        self.env.invalidate_all()
+        tracemalloc.start()
+        render()
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        self.cr.execute("ROLLBACK TO SAVEPOINT bench_mem")
+        row["peak_mb"] = round(peak / 2**20, 1)
+        row["ms_per_100k"] = round(row["ms"] * 100_000 / max(rows, 1))
+        row["note"] = f"peak {row['peak_mb']} MB (tracemalloc), {row['ms_per_100k'] / 1000:.1f} s per 100k rows"
+
+
+CASES = ["pivot", "snapshot", "dashboard", "weekly", "inquiries", "pages", "create", "xlsx"]
+
+
+def print_table(results, header):
+    cols = ["case", "ms", "queries", "anchor", "anchor_ms", "anchor_queries", "ratio", "query_delta", "target", "note"]
+    titles = ["case", "median ms", "queries", "anchor", "anchor ms", "anchor q.", "ratio", "+q.", "target", "notes"]
+    table = [[("" if r.get(c) is None else str(r.get(c))) for c in cols] for r in results]
+    widths = [max(len(t), *(len(row[i]) for row in table)) for i, t in enumerate(titles)]
+    line = "| " + " | ".join(t.ljust(w) for t, w in zip(titles, widths, strict=True)) + " |"
+    print(header)
+    print(line)
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for row in table:
+        print("| " + " | ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)) + " |")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", default="county")
+    parser.add_argument("--db")
+    parser.add_argument("--config", default=default_config())
+    parser.add_argument("--runs", type=int, default=int(os.environ.get("RUNS", "5")))
+    parser.add_argument("--only", default="", help="comma-separated cases: " + ",".join(CASES))
+    args = parser.parse_args()
+    db = args.db or db_name(args.scale)
+    started = time.time()
+    with odoo_env(db, args.config) as (_registry, cr, env):
+        bench = Bench(env, args.runs, max_batches=6 if args.scale == "province" else 1000)
+        try:
+            bench.setup()
+            for name in args.only.split(",") if args.only else CASES:
+                getattr(bench, f"run_{name}")()
+        finally:
+            cr.rollback()
+        header = (
+            f"village_service benchmark: {db}, {bench.ticket_count} tickets, {len(bench.stations)} stations, "
+            f"median of {args.runs} runs, {time.time() - started:.0f} s"
+        )
+    print_table(bench.results, header)
+    os.makedirs(OUT, exist_ok=True)
+    with open(os.path.join(OUT, "results.json"), "w") as out:
+        json.dump({"db": db, "runs": args.runs, "header": header, "results": bench.results}, out, indent=1, default=str)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,100 @@
+"""Query counts of the operations whose cost must not grow with the size of
+the database (issue 10: see docs/benchmarks.md and `make bench`): the daily
+snapshot, the station figures, the dashboard and the ticket list page. A
+regression (a query per station, per ticket or per row) fails here."""
+
+from datetime import timedelta
+from xml.etree import ElementTree
+
+from odoo.tests import tagged
+from odoo.tests.common import warmup
+
+from .common import VillageServiceCase
+
+
+@tagged("post_install", "-at_install")
+class TestPerformance(VillageServiceCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Team = cls.env["helpdesk.ticket.team"]
+        cls.more_stations = Team.create(
+            [{"name": f"Perf Station {n}", "is_station": True, "parent_id": cls.bureau.id} for n in range(8)]
+        )
+        cls.ten_stations = cls.station_a | cls.station_b | cls.more_stations
+        Ticket = cls.env["helpdesk.ticket"].with_context(tracking_disable=True, mail_notrack=True)
+        villages = [(cls.village_a1, cls.household_a1), (cls.village_b1, cls.household_b1)]
+        cls.tickets = Ticket.create(
+            [
+                {
+                    "name": f"Perf problem {n}",
+                    "description": "<p>Low voltage</p>",
+                    "village_id": villages[n % 2][0].id,
+                    "partner_id": villages[n % 2][1].id,
+                    "rectification_measure": "Rebalance the phases" if n % 3 else False,
+                    "rectification_deadline": cls.env["helpdesk.ticket"]._village_today() + timedelta(days=n % 7),
+                }
+                for n in range(90)
+            ]
+        )
+        cls.today = cls.env["helpdesk.ticket"]._village_today()
+
+    @warmup
+    def test_snapshot_constant_queries(self):
+        """Two queries (compute, upsert) for 2 stations as for 10."""
+        Stat = self.env["village.daily.stat"].with_user(self.bureau_user)
+        two = (self.station_a | self.station_b).with_user(self.bureau_user)
+        ten = self.ten_stations.with_user(self.bureau_user)
+        with self.assertQueryCount(2):
+            Stat._snapshot(self.today, two)
+        with self.assertQueryCount(2):
+            Stat._snapshot(self.today, ten)
+        rows = Stat.search([("date", "=", self.today), ("station_id", "in", ten.ids)])
+        self.assertEqual(len(rows), 10)
+        self.assertEqual(rows.filtered(lambda r: r.station_id == self.station_a).collected_total, 45)
+
+    @warmup
+    def test_station_figures_one_query(self):
+        Stat = self.env["village.daily.stat"].with_user(self.bureau_user)
+        ten = self.ten_stations.with_user(self.bureau_user)
+        with self.assertQueryCount(1):
+            figures = Stat._station_figures(ten, self.today - timedelta(days=6), self.today)
+        self.assertEqual(figures[self.station_b.id]["collected"], 45)
+        self.assertEqual(figures[self.more_stations[0].id]["collected"], 0)
+
+    @warmup
+    def test_dashboard_constant_queries(self):
+        """The dashboard of 2 stations and of 10 costs the same queries."""
+        names = [name for name in self.env["helpdesk.ticket.team"]._fields if name.startswith("dash_")]
+        two = (self.station_a | self.station_b).with_user(self.bureau_user)
+        ten = self.ten_stations.with_user(self.bureau_user)
+        with self.assertQueryCount(5):
+            two.read(names)
+        self.env.invalidate_all()
+        with self.assertQueryCount(5):
+            values = ten.read(names)
+        self.assertEqual(values[0]["dash_total_collected"], 45)
+
+    def _list_spec(self, Ticket):
+        arch = ElementTree.fromstring(Ticket.get_views([(False, "list")])["views"]["list"]["arch"])
+        spec = {}
+        for node in arch.iter("field"):
+            field = Ticket._fields.get(node.get("name"))
+            if field and field.name not in spec:
+                relational = field.type in ("many2one", "one2many", "many2many")
+                spec[field.name] = {"fields": {"display_name": {}}} if relational else {}
+        return spec
+
+    @warmup
+    def test_ticket_list_page_queries(self):
+        """A page of 80 problems: the queries of plain helpdesk plus one for
+        the villages' names, whatever the number of rows."""
+        Ticket = self.env["helpdesk.ticket"].with_user(self.bureau_user)
+        spec = self._list_spec(Ticket)
+        self.assertIn("village_id", spec)
+        domain = [("id", "in", self.tickets.ids)]
+        with self.assertQueryCount(10):
+            page = Ticket.web_search_read(domain, spec, limit=80, count_limit=10001)
+        self.assertEqual(len(page["records"]), 80)
+        self.assertEqual(page["length"], 90)
+        self.assertIn(page["records"][0]["village_id"]["display_name"], ("Test Village A1", "Test Village B1"))
