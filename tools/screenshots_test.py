@@ -6,8 +6,10 @@ data); not part of the test suite."""
 import base64
 import json
 from pathlib import Path
+from unittest.mock import patch
 
 from odoo.tests import HttpCase, tagged
+from odoo.tests.common import ChromeBrowser
 
 OUT = Path(__file__).resolve().parent.parent / "static" / "description"
 
@@ -28,9 +30,16 @@ const timer = setInterval(() => {
 
 class ScreenshotCase(HttpCase):
     def shoot(self, name, url, selector, login):
-        self.browser_js(url, WAIT % json.dumps(selector), login=login, timeout=60)
-        shot = self.browser._websocket_request("Page.captureScreenshot", params={"format": "png"})
-        (OUT / f"screenshot_{name}.png").write_bytes(base64.b64decode(shot["data"]))
+        stop = ChromeBrowser.stop
+
+        def capture_then_stop(browser):
+            # the page is ready once the code logged success; the browser stops next
+            shot = browser._websocket_request("Page.captureScreenshot", params={"format": "png"})
+            (OUT / f"screenshot_{name}.png").write_bytes(base64.b64decode(shot["data"]))
+            stop(browser)
+
+        with patch.object(ChromeBrowser, "stop", capture_then_stop):
+            self.browser_js(url, WAIT % json.dumps(selector), login=login, timeout=60)
 
 
 @tagged("post_install", "-at_install", "village_screenshots")
