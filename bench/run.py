@@ -181,6 +181,28 @@ class Bench:
             target="queries independent of tickets",
         )
 
+    def run_worklist(self):
+        """The daily work list of every account manager: the sections are
+        built as each manager (record rules apply), so queries go per manager."""
+        Run = self.env["village.digest.run"]
+        managers = self.env["res.partner"].search([("village_kind", "in", ("village", "community"))]).village_manager_id
+        day = self.today
+
+        def lists(users):
+            return [Run._village_work_list_sections(user, day) for user in users]
+
+        one = self.measure(lambda: lists(managers[:1]), runs=1)[1]
+        ten = self.measure(lambda: lists(managers[:10]), runs=1)[1]
+        row = self.case(
+            f"daily work list, {len(managers)} managers",
+            lambda: lists(managers),
+            runs=1,
+            target="queries per manager constant",
+        )
+        row["note"] = (
+            f"{one} queries for 1 manager, {ten} for 10, {row['queries'] / max(len(managers), 1):.1f} per manager"
+        )
+
     def run_inquiries(self):
         """The cadence job over all vulnerable households (at province scale,
         its first batches only: the cost per batch is what matters)."""
@@ -344,7 +366,7 @@ class Bench:
         row["note"] = f"peak {row['peak_mb']} MB (tracemalloc), {row['ms_per_100k'] / 1000:.1f} s per 100k rows"
 
 
-CASES = ["pivot", "snapshot", "dashboard", "weekly", "inquiries", "pages", "create", "xlsx"]
+CASES = ["pivot", "snapshot", "dashboard", "weekly", "worklist", "inquiries", "pages", "create", "xlsx"]
 
 
 def print_table(results, header):
