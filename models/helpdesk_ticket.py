@@ -413,6 +413,8 @@ class HelpdeskTicket(models.Model):
         and rectified before last week ended, so last week's report and today's
         statistics show the same cumulative figures."""
         station = self.env["helpdesk.ticket.team"].browse(station_id)
+        if self.with_context(active_test=False).search_count([("team_id", "=", station.id)]):
+            return  # demo files run again on every upgrade: the ledger is there already
         villages = station.village_ids
         head = station.user_id or self.env.user
         titles = [

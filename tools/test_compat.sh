@@ -24,6 +24,22 @@ grep -qE " 0 failed, 0 error\(s\) of [1-9][0-9]* tests" "$LOCAL/compat.log" \
 [ "$rc" = 0 ] || die "Odoo exited $rc; see .local/compat.log"
 log "compatibility: OK"
 
+# Upgrading the module in place keeps its data (the first release has no older
+# one to upgrade from: this is the check a migration script will extend).
+count_data() {
+    bash "$ROOT/tools/pg.sh" psql -d "$db" -qAtc "SELECT concat_ws(',',
+        (SELECT count(*) FROM helpdesk_ticket), (SELECT count(*) FROM helpdesk_ticket WHERE closeout_state = 'closed'),
+        (SELECT count(*) FROM village_agreement), (SELECT count(*) FROM village_meeting),
+        (SELECT count(*) FROM village_daily_stat), (SELECT count(*) FROM res_partner WHERE village_kind IS NOT NULL))"
+}
+before=$(count_data)
+log "upgrade: -u village_service on $db"
+odoo -d "$db" -u village_service --stop-after-init --log-level=warn --http-port="$port" >"$LOCAL/upgrade.log" 2>&1 \
+    || { cat "$LOCAL/upgrade.log"; die "upgrading village_service failed"; }
+after=$(count_data)
+[ "$before" = "$after" ] || die "upgrading changed the data: $before -> $after"
+log "upgrade: OK, data intact ($after)"
+
 if [ "${SKIP_UNINSTALL:-0}" != 1 ]; then
     log "uninstall: removing village_service from $db"
     "$PY" "$ROOT/tools/uninstall_check.py" "$CONF" "$db"
