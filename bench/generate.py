@@ -359,22 +359,10 @@ class Generator:
         new_stage, work_stage = open_stages[0], open_stages[1:2] or open_stages[0]
         unattended = {s.id: s.unattended for s in stages}
         channels = self.env["helpdesk.ticket.channel"].search([]).ids or [None]
-        titles = [
-            "Street lights out along the village road",
-            "Low voltage in the evening",
-            "Leaning pole near the school",
-            "Tree branches touching the line",
-            "Meter reading disputed",
-            "Outage notice not received",
-            "Loose service cable at the house",
-            "Transformer humming at night",
-        ]
-        measures = [
-            "Replace the lamps and the photo switch",
-            "Rebalance the phases of the transformer area",
-            "Straighten and guy the pole",
-            "Trim the trees along the line",
-        ]
+        # importable once the registry has set up the addons path
+        from odoo.addons.village_service.models.helpdesk_ticket import DEMO_MEASURES, DEMO_PROBLEMS  # noqa: PLC0415
+
+        titles, measures = DEMO_PROBLEMS, DEMO_MEASURES
         span = 3 * 365 * 86400
         n = self.sizes["tickets"]
         for i in range(n):

@@ -14,6 +14,28 @@ CLOSEOUT_STATES = [
     ("closed", "Closed Out"),
 ]
 
+# Typical problems heard in villages and their measures (demo data, benchmark data).
+DEMO_PROBLEMS = [
+    "Street lights out along the village road",
+    "Low voltage in the evening",
+    "Leaning pole near the school",
+    "Tree branches touching the line",
+    "Meter reading disputed",
+    "Outage notice not received",
+    "Loose service cable at the house",
+    "Transformer humming at night",
+]
+DEMO_MEASURES = [
+    "Replace the lamps and the photo switch",
+    "Rebalance the phases of the transformer area",
+    "Straighten and guy the pole",
+    "Trim the trees along the line",
+    "Check the meter on site with the customer",
+    "Add the household to the village outage group",
+    "Fasten and re-insulate the service cable",
+    "Inspect the transformer and tighten the fittings",
+]
+
 
 class HelpdeskTicket(models.Model):
     """A problem of the ledger (问题台账): planned, rectified, then struck off (销号)."""
@@ -417,32 +439,12 @@ class HelpdeskTicket(models.Model):
             return  # demo files run again on every upgrade: the ledger is there already
         villages = station.village_ids
         head = station.user_id or self.env.user
-        titles = [
-            "Street lights out along the village road",
-            "Low voltage in the evening",
-            "Leaning pole near the school",
-            "Tree branches touching the line",
-            "Meter reading disputed",
-            "Outage notice not received",
-            "Loose service cable at the house",
-            "Transformer humming at night",
-        ]
-        measures = [
-            "Replace the lamps and the photo switch",
-            "Rebalance the phases of the transformer area",
-            "Straighten and guy the pole",
-            "Trim the trees along the line",
-            "Check the meter on site with the customer",
-            "Add the household to the village outage group",
-            "Fasten and re-insulate the service cable",
-            "Inspect the transformer and tighten the fittings",
-        ]
         now = fields.Datetime.now()
         tickets = self.create(
             [
                 {
-                    "name": titles[n % len(titles)],
-                    "description": titles[n % len(titles)],
+                    "name": DEMO_PROBLEMS[n % len(DEMO_PROBLEMS)],
+                    "description": DEMO_PROBLEMS[n % len(DEMO_PROBLEMS)],
                     "team_id": station.id,
                     "village_id": villages[n % len(villages)].id,
                     "partner_id": villages[n % len(villages)].id,
@@ -458,7 +460,7 @@ class HelpdeskTicket(models.Model):
             ticket.invalidate_recordset(["create_date"])
             ticket.write(
                 {
-                    "rectification_measure": measures[n % len(measures)],
+                    "rectification_measure": DEMO_MEASURES[n % len(DEMO_MEASURES)],
                     "rectification_deadline": (created + timedelta(days=5)).date(),
                     "date_planned": created + timedelta(hours=2),
                 }
