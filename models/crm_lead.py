@@ -20,7 +20,8 @@ POWER_DEMAND_TYPES = [
 class CrmLead(models.Model):
     """Power demand collected in villages, followed up for grid planning."""
 
-    _inherit = "crm.lead"
+    _name = "crm.lead"
+    _inherit = ["crm.lead", "village.link.guard"]
 
     village_id = fields.Many2one(
         "res.partner",

@@ -40,7 +40,8 @@ DEMO_MEASURES = [
 class HelpdeskTicket(models.Model):
     """A problem of the ledger (问题台账): planned, rectified, then struck off (销号)."""
 
-    _inherit = "helpdesk.ticket"
+    _name = "helpdesk.ticket"
+    _inherit = ["helpdesk.ticket", "village.link.guard"]
 
     village_id = fields.Many2one(
         "res.partner",
@@ -216,6 +217,8 @@ class HelpdeskTicket(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            # before the routing reads the village and customer ids
+            self._village_check_links(vals)
             self._route_to_grid(vals)
             if vals.get("rectification_measure") and vals.get("rectification_deadline"):
                 vals.setdefault("closeout_state", "planned")
@@ -253,6 +256,7 @@ class HelpdeskTicket(models.Model):
             self.user_id = manager
 
     def write(self, vals):
+        self._village_check_links(vals)
         if vals.get("stage_id") and not self.env.context.get("village_closeout"):
             stage = self.env["helpdesk.ticket.stage"].browse(vals["stage_id"])
             closed_out = self.filtered(lambda t: t.closeout_state == "closed")

@@ -13,7 +13,8 @@ ALLOWED_PARENT_KINDS = {
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "village.link.guard"]
 
     village_kind = fields.Selection(
         [

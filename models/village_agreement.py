@@ -11,6 +11,7 @@ class VillageAgreementService(models.Model):
     (outage notices, remote business handling, ...). Shipped as data, editable."""
 
     _name = "village.agreement.service"
+    _inherit = ["village.link.guard"]
     _description = "Service-Point Agreement Service"
     _order = "sequence, id"
 
@@ -33,7 +34,7 @@ class VillageAgreement(models.Model):
 
     _name = "village.agreement"
     _description = "Service-Point Agreement"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["village.link.guard", "mail.thread", "mail.activity.mixin"]
     _order = "date_start desc, id desc"
 
     # records processed per committed batch by the scheduler

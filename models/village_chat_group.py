@@ -5,7 +5,7 @@ from odoo.exceptions import ValidationError
 class VillageChatGroup(models.Model):
     _name = "village.chat.group"
     _description = "Customer-Service WeChat Group"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["village.link.guard", "mail.thread", "mail.activity.mixin"]
     _order = "name"
 
     name = fields.Char(required=True, tracking=True)

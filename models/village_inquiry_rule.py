@@ -14,6 +14,7 @@ class VillageInquiryRule(models.Model):
     how often. Configured as data, not coded."""
 
     _name = "village.inquiry.rule"
+    _inherit = ["village.link.guard"]
     _description = "Inquiry Rule"
     _order = "sequence, id"
 

@@ -18,7 +18,7 @@ class VillageMeeting(models.Model):
 
     _name = "village.meeting"
     _description = "Village Meeting"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["village.link.guard", "mail.thread", "mail.activity.mixin"]
     _order = "date desc, id desc"
 
     name = fields.Char(

@@ -74,14 +74,21 @@ class TestBadInputRpc(HttpCase, VillageServiceCase):
         self.authenticate("vs_manager_a", "vs_manager_a")
         # a string for a number, a dict for a Many2one
         self._assert_clear_error(self._call("crm.lead", "write", self.lead.ids, {"power_demand_kw": "lots"}))
-        # a dict is the ORM's "values of a record" form ({"id": n} is record n):
-        # no server error; an unknown id is never stored
-        for value in ({"id": 987654321}, {"name": "New village"}):
-            reply = self._call("helpdesk.ticket", "write", self.ticket.ids, {"village_id": value})
-            self.assertIn("result", reply)
-            self.ticket.invalidate_recordset()
-            self.assertIn(self.ticket.village_id, (self.village_a1, self.village_a1.browse()))
-        self.ticket.village_id = self.village_a1
+        # anything but an id for a link: the ORM would store an empty link,
+        # silently clearing the village; refused with the field's name instead
+        for value in ({"id": self.village_a2.id}, {"name": "New village"}, str(self.village_a2.id), [1], 1.5, True):
+            message = self._assert_clear_error(
+                self._call("helpdesk.ticket", "write", self.ticket.ids, {"village_id": value}), contains="Village"
+            )
+            self.assertIn("not the id of a record", message)
+        self._assert_clear_error(
+            self._call("crm.lead", "write", self.lead.ids, {"village_id": {"id": self.village_a1.id}}),
+            contains="not the id of a record",
+        )
+        self._assert_clear_error(
+            self._call("helpdesk.ticket", "create", [{"name": "Dict village", "village_id": {"id": 1}}]),
+            contains="not the id of a record",
+        )
         self._assert_clear_error(self._call("crm.lead", "write", self.lead.ids, {"power_demand_kw": -5}))
         self._assert_clear_error(
             self._call("helpdesk.ticket", "write", self.ticket.ids, {"rectification_deadline": "next tuesday"})
@@ -96,10 +103,13 @@ class TestBadInputRpc(HttpCase, VillageServiceCase):
         # a ticket of another station: refused, not revealed
         self._assert_clear_error(self._call("helpdesk.ticket", "read", [self._ticket_b().id], ["name"]))
         # nothing changed
+        self.lead.invalidate_recordset()
         self.assertEqual(self.lead.power_demand_kw, 30.0)
+        self.ticket.invalidate_recordset()
         self.assertEqual(self.ticket.village_id, self.village_a1)
+        self.assertEqual(self.lead.village_id, self.village_a1)
         self.assertFalse(self.ticket.rectification_deadline)
-        self.assertFalse(self.env["helpdesk.ticket"].search([("name", "=", "Ghost village")]))
+        self.assertFalse(self.env["helpdesk.ticket"].search([("name", "in", ("Ghost village", "Dict village"))]))
         # and the server still answers
         reply = self._call("helpdesk.ticket", "read", self.ticket.ids, ["closeout_state"])
         self.assertEqual(reply["result"][0]["closeout_state"], "open")

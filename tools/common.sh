@@ -17,8 +17,9 @@ die() { log "ERROR: $*"; exit 1; }
 
 odoo() { "$PY" -m odoo -c "$CONF" "$@"; }
 
-# A fresh database $1 with village_service and its demo data; Odoo's log is
-# shown and the script stops when the install fails or logs an error.
+# A fresh database $1 with village_service and its demo data (more options of
+# Odoo after the HTTP port $2); Odoo's log is shown and the script stops when
+# the install fails or logs an error.
 install_fresh() {
     local db=$1 port=$2 logf="$LOCAL/install-$1.log" rc
     "$PY" - "$db" <<'PY'
@@ -31,7 +32,7 @@ PY
     log "installing village_service in a fresh database $db"
     set +e
     odoo -d "$db" -i village_service --with-demo --stop-after-init \
-        --log-level=warn --http-port="$port" >"$logf" 2>&1
+        --log-level=warn --http-port="$port" "${@:3}" >"$logf" 2>&1
     rc=$?
     set -e
     if [ $rc -ne 0 ] || grep -qE " (ERROR|CRITICAL) " "$logf"; then

@@ -16,3 +16,6 @@ cd "$ROOT"
 if [ "${SKIP_COMPAT:-0}" != 1 ]; then
     bash "$ROOT/tools/test_compat.sh" "$TEST_DB"
 fi
+if [ "${SKIP_UPGRADE:-0}" != 1 ]; then
+    bash "$ROOT/tools/upgrade_previous.sh"
+fi

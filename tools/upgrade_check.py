@@ -1,0 +1,129 @@
+"""Data kept across an upgrade of village_service.
+
+    python tools/upgrade_check.py snapshot DATABASE FILE
+    python tools/upgrade_check.py compare DATABASE FILE VERSION
+
+`snapshot` records, for every table of the module's models and of the models
+it extends, each row (all columns but the write stamps). `compare`
+reads the same rows after `-u village_service` and fails on any row lost,
+added or changed in a column that existed before, unless CHANGED_BY_RELEASE
+says that release changes it on purpose (with the migration script that does
+it); it also checks the version Odoo recorded. Plain SQL on purpose: the two
+sides run different code of the module."""
+
+import json
+import os
+import sys
+
+import psycopg2
+from psycopg2 import sql
+
+# Tables of the models village_service extends (its own are found in ir_model_data).
+EXTENDED_TABLES = [
+    "res_partner",
+    "helpdesk_ticket",
+    "helpdesk_ticket_team",
+    "crm_lead",
+    "mail_activity",
+    "mail_message",
+    "digest_digest",
+]
+IGNORED_COLUMNS = {"write_date", "write_uid"}
+# {version: {table: [columns]}}: what a release rewrites on purpose.
+CHANGED_BY_RELEASE = {}
+
+
+def connect(db):
+    return psycopg2.connect(
+        host="127.0.0.1", port=os.environ.get("PGPORT", "54329"), user="odoo", password="odoo", dbname=db
+    )
+
+
+def module_tables(cr):
+    cr.execute(
+        """SELECT DISTINCT replace(m.model, '.', '_')
+             FROM ir_model_data d JOIN ir_model m ON m.id = d.res_id
+            WHERE d.module = 'village_service' AND d.model = 'ir.model' AND NOT m.transient"""
+    )
+    names = sorted({name for (name,) in cr.fetchall()} | set(EXTENDED_TABLES))
+    # abstract models and the reports' queries have no table
+    cr.execute("SELECT relname FROM pg_class WHERE relname = ANY(%s) AND relkind = 'r'", [names])
+    return sorted(name for (name,) in cr.fetchall())
+
+
+def columns(cr, table):
+    cr.execute(
+        "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
+        [table],
+    )
+    return sorted(name for (name,) in cr.fetchall() if name not in IGNORED_COLUMNS)
+
+
+def rows(cr, table, cols):
+    """{id: {column: value as text}} (an SQL view without id: one row of all)."""
+    values = sql.SQL(", ").join(sql.SQL("{}::text").format(sql.Identifier(c)) for c in cols)
+    cr.execute(sql.SQL("SELECT {} FROM {}").format(values, sql.Identifier(table)))
+    found = [dict(zip(cols, row, strict=True)) for row in cr.fetchall()]
+    if "id" in cols:
+        return {row["id"]: row for row in found}
+    return {"*": sorted(found, key=json.dumps)}
+
+
+def snapshot(db, path):
+    with connect(db) as conn, conn.cursor() as cr:
+        data = {}
+        for table in module_tables(cr):
+            cols = columns(cr, table)
+            data[table] = {"columns": cols, "rows": rows(cr, table, cols)}
+    with open(path, "w") as out:
+        json.dump(data, out)
+    print(f"upgrade: recorded {sum(len(t['rows']) for t in data.values())} rows of {len(data)} tables")
+
+
+def compare(db, path, version):
+    with open(path) as src:
+        before = json.load(src)
+    problems = []
+    with connect(db) as conn, conn.cursor() as cr:
+        cr.execute("SELECT latest_version, state FROM ir_module_module WHERE name = 'village_service'")
+        installed = cr.fetchone()
+        if installed != (version, "installed"):
+            problems.append(f"module is {installed}, expected ({version!r}, 'installed')")
+        rewritten = CHANGED_BY_RELEASE.get(version, {})
+        for table, old in before.items():
+            gone = set(old["columns"]) - set(columns(cr, table))
+            if gone:
+                problems.append(f"{table}: columns gone: {sorted(gone)}")
+                continue
+            cols = [c for c in old["columns"] if c not in rewritten.get(table, ())]
+            now = rows(cr, table, cols)
+            lost = old["rows"].keys() - now.keys()
+            added = now.keys() - old["rows"].keys()
+            altered = {}
+            for rid in old["rows"].keys() & now.keys():
+                if rid == "*":
+                    if [{c: r[c] for c in cols} for r in old["rows"]["*"]] != now["*"]:
+                        altered["*"] = "rows"
+                    continue
+                diff = [c for c in cols if old["rows"][rid][c] != now[rid][c]]
+                if diff:
+                    altered[rid] = diff
+            for label, ids in (("lost", lost), ("added", added)):
+                if ids:
+                    problems.append(f"{table}: {len(ids)} rows {label}, e.g. ids {sorted(ids)[:5]}")
+            if altered:
+                sample = dict(sorted(altered.items())[:5])
+                problems.append(f"{table}: {len(altered)} rows changed, e.g. {sample}")
+    if problems:
+        print("upgrade: the data was not kept:\n  " + "\n  ".join(problems))
+        return 1
+    print(f"upgrade: OK, {sum(len(t['rows']) for t in before.values())} rows of {len(before)} tables intact")
+    return 0
+
+
+if __name__ == "__main__":
+    command, db, path = sys.argv[1:4]
+    if command == "snapshot":
+        snapshot(db, path)
+    else:
+        sys.exit(compare(db, path, sys.argv[4]))
