@@ -236,6 +236,7 @@ EXEMPT = {
     "report.village_service.closeout_ledger_xlsx": "abstract report: renders stations the user can read",
     "report.village_service.demand_xlsx": "abstract report: renders leads the user can read",
     "report.village_service.report_weekly_station": "abstract report: checks the station itself",
+    "village.link.guard": "abstract check of link values, no records",
 }
 
 
