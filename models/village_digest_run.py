@@ -2,11 +2,12 @@ import logging
 import re
 from datetime import datetime, time, timedelta
 
+import psycopg2.errors
 import pytz
 
 from odoo import Command, api, fields, models
 from odoo.fields import Domain
-from odoo.tools import SQL, format_date
+from odoo.tools import SQL, format_date, mute_logger
 from odoo.tools.pdf import merge_pdf
 
 _logger = logging.getLogger(__name__)
@@ -115,13 +116,12 @@ class VillageDigestRun(models.Model):
         """Plan the due periods (one pending row per recipient, written once
         whatever the number of runs), then send the pending rows one by one,
         each committed with its queued mail."""
-        for date_from, date_to in self._village_due_periods(kind):
-            self._village_plan(kind, date_from, date_to, *self._village_recipients(kind, date_from, date_to))
+        self._village_retry_on_conflict(self._village_plan_due, kind)
         cron = self.env["ir.cron"]
         failed = []
         rendered = {}  # station reports shared by the recipients of a period
         cron._commit_progress(0, remaining=self._village_pending_count(kind, failed))
-        while run := self._village_lock_next(kind, failed):
+        while run := self._village_retry_on_conflict(self._village_lock_next, kind, failed):
             try:
                 with self.env.cr.savepoint():
                     run._village_send(rendered)
@@ -131,6 +131,27 @@ class VillageDigestRun(models.Model):
                 run.error = str(error)
             if cron._commit_progress(1, remaining=self._village_pending_count(kind, failed)) <= 0:
                 break  # out of time: the next run goes on with the pending rows
+
+    @api.model
+    def _village_retry_on_conflict(self, step, *args, attempts=5):
+        """Run `step` (which starts a transaction of the job, after a commit);
+        when another worker wrote the same rows first, REPEATABLE READ raises a
+        serialization failure: roll back and run it again in a new
+        transaction, which sees that worker's rows (planned or sent)."""
+        for attempt in range(attempts):
+            try:
+                with mute_logger("odoo.sql_db"):
+                    return step(*args)
+            except psycopg2.errors.SerializationFailure:
+                if attempt == attempts - 1:
+                    raise
+                _logger.info("Digest: another worker got there first; trying again")
+                self.env.cr.rollback()
+
+    @api.model
+    def _village_plan_due(self, kind):
+        for date_from, date_to in self._village_due_periods(kind):
+            self._village_plan(kind, date_from, date_to, *self._village_recipients(kind, date_from, date_to))
 
     @api.model
     def _village_current_period(self, kind):
@@ -170,8 +191,10 @@ class VillageDigestRun(models.Model):
                 )
             )
             users = self.env["res.users"].union(*(user for (user,) in rows))
+            # a manager without an address follows their work in the app:
+            # a mail to nobody would only fail in the outgoing queue
             users = users.filtered(
-                lambda u: u.active and not u.share and u.has_group("village_service.group_village_user")
+                lambda u: u.active and u.email and not u.share and u.has_group("village_service.group_village_user")
             )
             return users, []
         stations = self._village_all_stations()
@@ -232,7 +255,7 @@ class VillageDigestRun(models.Model):
                  WHERE kind = %s AND state = 'pending' AND id NOT IN %s
               ORDER BY period_start, id
                  LIMIT 1
-                   FOR UPDATE SKIP LOCKED
+
                 """,
                 kind,
                 tuple(failed) or (0,),

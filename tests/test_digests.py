@@ -121,6 +121,17 @@ class TestWorkList(DigestCase):
         # account managers of no village get no work list
         self.assertFalse(self._runs("work_list", self.head_a))
 
+    def test_no_work_list_without_an_address(self):
+        # manager_a2 has a problem due but no email: no row, no mail that would
+        # fail in the outgoing queue; the others still get theirs
+        self.manager_a2.email = False
+        self._trigger(self.work_list_cron, WORK_LIST_MOMENT)
+        self.assertFalse(self._runs("work_list", self.manager_a2))
+        self.assertEqual(self._runs("work_list", self.manager_a).state, "sent")
+        digests = self.env["mail.mail"].search([("model", "=", "village.digest.run")])
+        self.assertTrue(digests)
+        self.assertTrue(all(digests.mapped("email_to")))
+
     def test_recipients_language(self):
         self.env["res.lang"]._activate_lang("zh_CN")
         self.manager_a.lang = "zh_CN"

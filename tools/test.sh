@@ -13,6 +13,10 @@ cd "$ROOT"
 "$VENV/bin/pytest" -p pytest_village --odoo-config="$CONF" --odoo-database="$TEST_DB" \
     --odoo-http -q -rfEs -p no:cacheprovider ${PYTEST_ARGS:-tests}
 
+log "digests: two processes at once (tools/digest_concurrency.py)"
+"$PY" "$ROOT/tools/digest_concurrency.py" "$CONF" "$TEST_DB" 2>"$LOCAL/digest-concurrency.log" \
+    || { tail -40 "$LOCAL/digest-concurrency.log"; die "the digests were not sent exactly once by two processes"; }
+
 if [ "${SKIP_COMPAT:-0}" != 1 ]; then
     bash "$ROOT/tools/test_compat.sh" "$TEST_DB"
 fi
