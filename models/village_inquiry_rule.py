@@ -108,10 +108,7 @@ class VillageInquiryRule(models.Model):
         completion). Committed per batch: a rerun after a crash resumes where
         it stopped and duplicates nothing, as open activities are skipped."""
         self._mark_overdue()
-        work = []
-        for rule in self.search([]):
-            partner_ids = self.env["res.partner"].with_context(active_test=True)._search(rule._get_target_domain())
-            work.extend((rule, partner_id) for partner_id in partner_ids)
+        work = self._inquiry_work()
         cron = self.env["ir.cron"]
         cron._commit_progress(remaining=len(work))
         size = self._inquiry_batch_size
@@ -121,6 +118,21 @@ class VillageInquiryRule(models.Model):
             _logger.info("Inquiry scheduler: %s activities created for %s targets", created, len(batch))
             if not cron._commit_progress(len(batch), remaining=len(work) - start - len(batch)):
                 break
+
+    @api.model
+    def _inquiry_work(self):
+        """(rule, partner id) of every active rule and its targets."""
+        work = []
+        for rule in self.search([]):
+            partner_ids = self.env["res.partner"].with_context(active_test=True)._search(rule._get_target_domain())
+            work.extend((rule, partner_id) for partner_id in partner_ids)
+        return work
+
+    @api.model
+    def _village_demo_inquiries(self):
+        """The demo county's first inquiries, as the daily job schedules them
+        but within the install's transaction (the job commits per batch)."""
+        self._schedule_batch(self._inquiry_work())
 
     @api.model
     def _today_of(self, user):

@@ -47,6 +47,19 @@ class TestDemoCounty(TransactionCase):
         self.assertEqual(set(agreements.village_id.ids), set(villages.ids))
         self.assertIn("expired", agreements.mapped("state"))
 
+    def test_inquiries_are_due_from_the_first_day(self):
+        # an account manager of the demo county finds their visits and calls
+        # to do today, before the daily job has ever run
+        manager = self.env.ref("village_service.user_manager_xijiu1_demo")
+        today = self.env["helpdesk.ticket"]._village_today()
+        due = self.env["village.inquiry.state"].with_user(manager).search([("user_id", "=", manager.id)])
+        self.assertTrue(due)
+        self.assertEqual(set(due.mapped("status")), {"due"})
+        self.assertEqual(set(due.mapped("date_deadline")), {today})
+        activities = self.env["mail.activity"].with_user(manager).search([("user_id", "=", manager.id)])
+        self.assertLessEqual(due.activity_id, activities)
+        self.assertTrue(due.partner_id.filtered("care_tag_ids"), "the elderly households are visited too")
+
     def _demo_ids(self, model):
         return (
             self.env["ir.model.data"]
