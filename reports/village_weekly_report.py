@@ -42,9 +42,11 @@ class ReportWeeklyStation(models.AbstractModel):
         return self._default_period()
 
     @api.model
-    def _weekly_values(self, stations, date_from, date_to):
+    def _weekly_values(self, stations, date_from, date_to, ticket_fields=None):
         """One entry per station; a fixed number of queries for any number of
-        stations and tickets."""
+        stations and tickets. The tickets come with `ticket_fields` read
+        (LEDGER_FIELDS by default); a caller that reads the rest by chunks asks
+        for fewer."""
         if date_to < date_from:
             raise UserError(self.env._("The end of the period cannot be before its start."))
         Stat = self.env["village.daily.stat"]
@@ -63,7 +65,7 @@ class ReportWeeklyStation(models.AbstractModel):
                 ("date_closeout", ">=", start),
                 ("date_closeout", "<", end),
             ],
-            LEDGER_FIELDS,
+            LEDGER_FIELDS if ticket_fields is None else ticket_fields,
             order="rectification_deadline, create_date",
         )
         by_station = tickets.grouped("team_id")

@@ -427,6 +427,27 @@ class TestLedgerStatistics(LedgerCase):
         overdue = [r for r in ledger.iter_rows(min_row=2, values_only=True) if r[12]]
         self.assertEqual(len(overdue), 6)
 
+    def test_closeout_ledger_xlsx_by_chunks(self):
+        # read 10 problems at a time (out of the cache in between), the ledger
+        # lists the same rows in the same order as read at once
+        data = {"date_from": "2026-05-04", "date_to": "2026-05-10"}
+        Xlsx = type(self.env["report.village_service.closeout_ledger_xlsx"])
+
+        def ledger_rows(chunk_size):
+            with patch.object(Xlsx, "_ledger_chunk_size", chunk_size):
+                content, _kind = (
+                    self.env["ir.actions.report"]
+                    .with_user(self.head_a)
+                    ._render("village_service.closeout_ledger_xlsx", self.station_a.ids, data)
+                )
+            return list(openpyxl.load_workbook(io.BytesIO(content)).worksheets[1].iter_rows(values_only=True))
+
+        whole, chunked = ledger_rows(1000), ledger_rows(10)
+        self.assertEqual(len(whole), 76)
+        self.assertEqual(chunked, whole)
+        self.assertEqual({row[3] for row in whole[1:]}, {self.village_a1.name})
+        self.assertTrue(all(row[0] and row[7] for row in whole[1:]), "numbers and measures are written")
+
     def test_wizard_prints_from_station(self):
         wizard = (
             self.env["village.weekly.report.wizard"]
