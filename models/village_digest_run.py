@@ -255,7 +255,7 @@ class VillageDigestRun(models.Model):
                  WHERE kind = %s AND state = 'pending' AND id NOT IN %s
               ORDER BY period_start, id
                  LIMIT 1
-
+                   FOR UPDATE SKIP LOCKED
                 """,
                 kind,
                 tuple(failed) or (0,),
