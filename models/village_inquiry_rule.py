@@ -121,10 +121,13 @@ class VillageInquiryRule(models.Model):
 
     @api.model
     def _inquiry_work(self):
-        """(rule, partner id) of every active rule and its targets."""
+        """(rule, partner id) of every active rule and its targets, village by
+        village: a batch then spans few account managers, and the activities'
+        follower subscriptions (a few queries per assignee) stay few."""
         work = []
+        Partner = self.env["res.partner"].with_context(active_test=True)
         for rule in self.search([]):
-            partner_ids = self.env["res.partner"].with_context(active_test=True)._search(rule._get_target_domain())
+            partner_ids = Partner._search(rule._get_target_domain(), order="village_id, id")
             work.extend((rule, partner_id) for partner_id in partner_ids)
         return work
 
@@ -174,6 +177,9 @@ class VillageInquiryRule(models.Model):
         }
         partners = self.env["res.partner"].browse(partner_ids)
         partners.fetch(["village_id"])
+        # the activities' document names, read for the batch at once (the
+        # activity computes each on its own record: a query per target)
+        partners.mapped("display_name")
         partners.village_id.fetch(["village_manager_id", "village_station_id"])
         model_id = self.env["ir.model"]._get_id("res.partner")
         today_by_user = {}

@@ -1,6 +1,7 @@
 """Query counts of the operations whose cost must not grow with the size of
 the database (issue 10: see docs/benchmarks.md and `make bench`): the daily
-snapshot, the station figures, the dashboard and the ticket list page. A
+snapshot, the station figures, the dashboard, the ticket list page and a
+batch of the inquiry job. A
 regression (a query per station, per ticket or per row) fails here."""
 
 from datetime import timedelta
@@ -98,3 +99,40 @@ class TestPerformance(VillageServiceCase):
         self.assertEqual(len(page["records"]), 80)
         self.assertEqual(page["length"], 90)
         self.assertIn(page["records"][0]["village_id"]["display_name"], ("Test Village A1", "Test Village B1"))
+
+    def test_inquiry_batch_queries_do_not_grow_with_targets(self):
+        """The cadence job's batch costs the same for 5 households of a
+        village as for 25: no query per target (the activities' document
+        names are read for the batch at once)."""
+        Rule = self.env["village.inquiry.rule"]
+        Rule.search([]).action_archive()
+        tag = self.env.ref("village_service.care_tag_elderly_alone")
+        Rule.create(
+            {
+                "name": "Perf weekly call",
+                "activity_type_id": self.env.ref("village_service.mail_activity_type_inquiry_phone").id,
+                "interval_number": 1,
+                "interval_unit": "week",
+                "target": "household",
+                "care_tag_ids": [(6, 0, tag.ids)],
+            }
+        )
+        households = self.env["res.partner"].create(
+            [
+                {"name": f"Perf household {n}", "village_parent_id": self.group_a1.id, "care_tag_ids": tag.ids}
+                for n in range(32)
+            ]
+        )
+        # one village, one account manager
+        work = [(rule, pid) for rule, pid in Rule._inquiry_work() if pid in households.ids]
+        self.assertEqual(len(work), 32)
+        counts = []
+        for batch in (work[:2], work[2:7], work[7:32]):  # a warm-up, then 5 and 25 targets
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            self.assertEqual(Rule._schedule_batch(batch), len(batch))
+            self.env.flush_all()
+            counts.append(self.cr.sql_log_count - before)
+        self.assertEqual(counts[1], counts[2], "queries for 5 targets, then for 25")
+        self.assertLessEqual(counts[2], 25)
