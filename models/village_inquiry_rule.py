@@ -121,13 +121,15 @@ class VillageInquiryRule(models.Model):
 
     @api.model
     def _inquiry_work(self):
-        """(rule, partner id) of every active rule and its targets, village by
-        village: a batch then spans few account managers, and the activities'
-        follower subscriptions (a few queries per assignee) stay few."""
+        """(rule, partner id) of every active rule and its targets, villages
+        by account manager and households village by village: a batch then
+        spans few managers, and the activities' follower subscriptions (a few
+        queries per assignee) stay few."""
         work = []
         Partner = self.env["res.partner"].with_context(active_test=True)
         for rule in self.search([]):
-            partner_ids = Partner._search(rule._get_target_domain(), order="village_id, id")
+            order = "village_manager_id, id" if rule.target == "village" else "village_id, id"
+            partner_ids = Partner._search(rule._get_target_domain(), order=order)
             work.extend((rule, partner_id) for partner_id in partner_ids)
         return work
 
