@@ -7,7 +7,7 @@ import pytz
 
 from odoo import Command, api, fields, models
 from odoo.fields import Domain
-from odoo.tools import SQL, format_date, mute_logger
+from odoo.tools import SQL, format_date
 from odoo.tools.pdf import merge_pdf
 
 _logger = logging.getLogger(__name__)
@@ -140,8 +140,7 @@ class VillageDigestRun(models.Model):
         transaction, which sees that worker's rows (planned or sent)."""
         for attempt in range(attempts):
             try:
-                with mute_logger("odoo.sql_db"):
-                    return step(*args)
+                return step(*args)
             except psycopg2.errors.SerializationFailure:
                 if attempt == attempts - 1:
                     raise
@@ -232,7 +231,7 @@ class VillageDigestRun(models.Model):
             )
             for user_id, email in recipients
         )
-        self.env.execute_query(
+        self._village_execute(
             SQL(
                 """
                 INSERT INTO village_digest_run
@@ -248,7 +247,7 @@ class VillageDigestRun(models.Model):
     @api.model
     def _village_lock_next(self, kind, failed):
         """The next pending row, locked; rows another worker is sending are skipped."""
-        rows = self.env.execute_query(
+        rows = self._village_execute(
             SQL(
                 """
                 SELECT id FROM village_digest_run
@@ -262,6 +261,15 @@ class VillageDigestRun(models.Model):
             )
         )
         return self.browse(rows[0][0]) if rows else None
+
+    @api.model
+    def _village_execute(self, query):
+        """`env.execute_query` without logging a serialization failure as an
+        error: the caller retries it (a logger muted around the call would be
+        muted for every thread of the process)."""
+        self.env.flush_query(query)
+        self.env.cr.execute(query, log_exceptions=False)
+        return self.env.cr.fetchall() if self.env.cr.description else []
 
     @api.model
     def _village_pending_count(self, kind, failed):

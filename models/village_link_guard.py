@@ -29,10 +29,15 @@ class VillageLinkGuard(models.AbstractModel):
             field = self._fields.get(name)
             if field is None or field.type != "many2one" or not value:
                 continue
-            if isinstance(value, models.BaseModel) and value._name == field.comodel_name:
+            if type(value) is int and value > 0:
                 continue
-            # an id, or the (id, name) pair that name_get-era code still passes
-            if (type(value) is int and value > 0) or (type(value) is tuple and type(value[0]) is int):
+            # a record, or the (id, name) pair that name_get-era code still
+            # passes: made an id, as the overrides read the value with browse()
+            if isinstance(value, models.BaseModel) and value._name == field.comodel_name and len(value) == 1:
+                vals[name] = value.id
+                continue
+            if type(value) is tuple and type(value[0]) is int and value[0] > 0:
+                vals[name] = value[0]
                 continue
             shown = repr(value)
             raise ValidationError(

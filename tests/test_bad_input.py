@@ -114,6 +114,26 @@ class TestBadInputRpc(HttpCase, VillageServiceCase):
         reply = self._call("helpdesk.ticket", "read", self.ticket.ids, ["closeout_state"])
         self.assertEqual(reply["result"][0]["closeout_state"], "open")
 
+    def test_links_accept_records_and_pairs(self):
+        # what Odoo's own code passes for a link besides an id: a record, an
+        # (id, name) pair; the routing reads them as ids
+        ticket = (
+            self.env["helpdesk.ticket"]
+            .with_user(self.manager_a)
+            .create(
+                {
+                    "name": "Leaning pole",
+                    "description": "x",
+                    "village_id": self.village_a1,
+                    "partner_id": (self.household_a1.id, self.household_a1.name),
+                }
+            )
+        )
+        self.assertEqual((ticket.village_id, ticket.partner_id), (self.village_a1, self.household_a1))
+        self.assertEqual(ticket.team_id, self.station_a)
+        ticket.write({"village_id": (self.village_a2.id, self.village_a2.name)})
+        self.assertEqual(ticket.village_id, self.village_a2)
+
     def _ticket_b(self):
         return self.env["helpdesk.ticket"].create(
             {"name": "Low voltage in B1", "description": "x", "partner_id": self.household_b1.id}

@@ -15,6 +15,7 @@ subject, each exactly once."""
 import collections
 import email
 import email.policy
+import logging
 import os
 import socket
 import subprocess
@@ -101,15 +102,30 @@ def setup(conf, db, smtp_port):
         cr.commit()
 
 
+class _ErrorCount(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.count = 0
+
+    def emit(self, record):
+        self.count += 1
+
+
 def work(conf, db, start_at, uid):
     # each worker writes as a user of its own: write_uid tells who sent a row
     cr, env = _odoo_env(conf, db, uid)
+    # a send that failed is logged and left pending for the other worker to
+    # send: the inboxes would still match, so any error fails the worker
+    errors = _ErrorCount()
+    logging.getLogger().addHandler(errors)
     with cr:
         runs = env["village.digest.run"]
         time.sleep(max(0.0, start_at - time.time()))
         runs._village_run("work_list")
         runs._village_run("weekly_report")
         cr.commit()
+    if errors.count:
+        sys.exit(f"digests: worker {uid} logged {errors.count} errors")
 
 
 def deliver(conf, db):
