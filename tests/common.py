@@ -2,12 +2,25 @@
 their staff in each role, and villages, groups and households in each
 station. Kept out of `test_*` names so that no runner collects it twice."""
 
-from odoo import Command
+from contextlib import contextmanager
+from unittest.mock import patch
+
+from freezegun import freeze_time
+
+from odoo import Command, fields
 from odoo.tests.common import TransactionCase, new_test_user
 
 USER = "base.group_user,village_service.group_village_user"
 STATION = "base.group_user,village_service.group_village_station"
 MANAGER = "base.group_user,village_service.group_village_manager"
+
+
+@contextmanager
+def moment(env, when):
+    """Freeze the clock, the transaction's NOW() (create_date) included."""
+    when = fields.Datetime.to_datetime(when)
+    with freeze_time(when), patch.object(env.cr, "now", lambda: when):
+        yield
 
 
 class VillageServiceCase(TransactionCase):

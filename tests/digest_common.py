@@ -2,28 +2,14 @@
 around Tuesday 2026-05-05, and helpers to run the digest jobs at a given
 moment. Kept out of `test_*` names so that no runner collects it twice."""
 
-from contextlib import contextmanager
 from datetime import date
-from unittest.mock import patch
 
-from freezegun import freeze_time
-
-from odoo import fields
-
-from .common import VillageServiceCase
+from .common import VillageServiceCase, moment
 
 # 07:30 on Tuesday 2026-05-05 in Asia/Shanghai
 WORK_LIST_MOMENT = "2026-05-04 23:30:00"
 # 07:30 on Monday 2026-05-11 in Asia/Shanghai: the report of 2026-05-04 .. 2026-05-10
 WEEKLY_MOMENT = "2026-05-10 23:30:00"
-
-
-@contextmanager
-def moment(env, when):
-    """Freeze the clock, the transaction's NOW() (create_date) included."""
-    when = fields.Datetime.to_datetime(when)
-    with freeze_time(when), patch.object(env.cr, "now", lambda: when):
-        yield
 
 
 class DigestCase(VillageServiceCase):

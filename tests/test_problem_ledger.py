@@ -1,25 +1,15 @@
 import io
-from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from unittest.mock import patch
 
 import openpyxl
-from freezegun import freeze_time
 
-from odoo import Command, fields
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common import VillageServiceCase
-
-
-@contextmanager
-def moment(env, when):
-    """Freeze the clock, the transaction's NOW() (create_date) included."""
-    when = fields.Datetime.to_datetime(when)
-    with freeze_time(when), patch.object(env.cr, "now", lambda: when):
-        yield
+from .common import VillageServiceCase, moment
 
 
 class LedgerCase(VillageServiceCase):
