@@ -20,6 +20,17 @@ OPS = {"r": "read", "c": "create", "w": "write", "u": "unlink"}
 # None for a side that does not exist (configuration, wizards).
 # r = read, c = create, w = write, u = unlink.
 NONE = ("", "")
+# close-out, terminating and drafting agreements: station heads and the bureau
+STATION_WIZARDS = ("helpdesk.ticket.closeout", "village.agreement.terminate", "village.agreement.bulk.create")
+# the weekly report and a demand from a problem: every user of the app
+USER_WIZARDS = ("village.weekly.report.wizard", "helpdesk.ticket.create.lead")
+
+
+def _openers(*roles):
+    """A wizard's row: `roles` may create (open) it, the others may not."""
+    return {role: ("c" if role in roles else "", None) for role in ROLES}
+
+
 MATRIX = {
     # villages and households: archived, never deleted; employees outside the
     # app read them as any other contact of the company
@@ -172,64 +183,14 @@ MATRIX = {
         )
     },
     # wizards: who may open them (create); their records are their creator's
-    "helpdesk.ticket.closeout": {
-        "manager_a": ("", None),
-        "manager_b": ("", None),
-        "head_a": ("c", None),
-        "bureau": ("c", None),
-        "portal_a1": ("", None),
-        "plain": ("", None),
-        "public": ("", None),
-    },
-    "village.weekly.report.wizard": {
-        "manager_a": ("c", None),
-        "manager_b": ("c", None),
-        "head_a": ("c", None),
-        "bureau": ("c", None),
-        "portal_a1": ("", None),
-        "plain": ("", None),
-        "public": ("", None),
-    },
-    "village.agreement.terminate": {
-        "manager_a": ("", None),
-        "manager_b": ("", None),
-        "head_a": ("c", None),
-        "bureau": ("c", None),
-        "portal_a1": ("", None),
-        "plain": ("", None),
-        "public": ("", None),
-    },
-    "village.agreement.bulk.create": {
-        "manager_a": ("", None),
-        "manager_b": ("", None),
-        "head_a": ("c", None),
-        "bureau": ("c", None),
-        "portal_a1": ("", None),
-        "plain": ("", None),
-        "public": ("", None),
-    },
-    "helpdesk.ticket.create.lead": {
-        "manager_a": ("c", None),
-        "manager_b": ("c", None),
-        "head_a": ("c", None),
-        "bureau": ("c", None),
-        "portal_a1": ("", None),
-        "plain": ("", None),
-        "public": ("", None),
-    },
+    **{model: _openers("head_a", "bureau") for model in STATION_WIZARDS},
+    **{model: _openers("manager_a", "manager_b", "head_a", "bureau") for model in USER_WIZARDS},
     "res.config.settings": dict.fromkeys(ROLES, ("", None)),
 }
 # Wizards are only ever created by their user; reading, writing or deleting
 # someone else's wizard is the ORM's business (transient records are their
 # creator's), so only "create" is tried for them.
-CREATE_ONLY = {
-    "helpdesk.ticket.closeout",
-    "village.weekly.report.wizard",
-    "village.agreement.terminate",
-    "village.agreement.bulk.create",
-    "helpdesk.ticket.create.lead",
-    "res.config.settings",
-}
+CREATE_ONLY = {*STATION_WIZARDS, *USER_WIZARDS, "res.config.settings"}
 # Models of the addon that hold no records to protect.
 EXEMPT = {
     "digest.digest": "Odoo's digest, extended with KPI fields: its access is Odoo's own",
