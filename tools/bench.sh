@@ -11,13 +11,7 @@ case "$SCALE" in county|province) ;; *) die "SCALE must be county or province, n
 case "${1:-run}" in
 data)
     logf="$LOCAL/install-$BENCH_DB.log"
-    "$PY" - "$BENCH_DB" <<'PY'
-import os, sys, psycopg2
-conn = psycopg2.connect(host="127.0.0.1", port=os.environ["PGPORT"], user="odoo",
-                        password="odoo", dbname="postgres")
-conn.autocommit = True
-conn.cursor().execute('DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % sys.argv[1])
-PY
+    drop_db "$BENCH_DB"
     log "installing village_service without demo data in $BENCH_DB"
     start=$(date +%s)
     set +e

@@ -17,18 +17,28 @@ die() { log "ERROR: $*"; exit 1; }
 
 odoo() { "$PY" -m odoo -c "$CONF" "$@"; }
 
-# A fresh database $1 with village_service and its demo data (more options of
-# Odoo after the HTTP port $2); Odoo's log is shown and the script stops when
-# the install fails or logs an error.
-install_fresh() {
-    local db=$1 port=$2 logf="$LOCAL/install-$1.log" rc
-    "$PY" - "$db" <<'PY'
+# Drop database $1 if it exists, whoever is connected to it.
+drop_db() {
+    "$PY" - "$1" <<'PY'
 import os, sys, psycopg2
 conn = psycopg2.connect(host="127.0.0.1", port=os.environ["PGPORT"], user="odoo",
                         password="odoo", dbname="postgres")
 conn.autocommit = True
 conn.cursor().execute('DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % sys.argv[1])
 PY
+}
+
+# The version in __manifest__.py.
+manifest_version() {
+    "$PY" -c "import ast, sys; print(ast.literal_eval(open(sys.argv[1]).read())['version'])" "$ROOT/__manifest__.py"
+}
+
+# A fresh database $1 with village_service and its demo data (more options of
+# Odoo after the HTTP port $2); Odoo's log is shown and the script stops when
+# the install fails or logs an error.
+install_fresh() {
+    local db=$1 port=$2 logf="$LOCAL/install-$1.log" rc
+    drop_db "$db"
     log "installing village_service in a fresh database $db"
     set +e
     odoo -d "$db" -i village_service --with-demo --stop-after-init \

@@ -26,7 +26,7 @@ log "compatibility: OK"
 
 # Upgrading the module in place keeps every row (tools/upgrade_previous.sh
 # upgrades from the previous release).
-version=$("$PY" -c "import ast; print(ast.literal_eval(open('$ROOT/__manifest__.py').read())['version'])")
+version=$(manifest_version)
 "$PY" "$ROOT/tools/upgrade_check.py" snapshot "$db" "$LOCAL/upgrade-before.json"
 log "upgrade: -u village_service on $db"
 odoo -d "$db" -u village_service --stop-after-init --log-level=warn --http-port="$port" >"$LOCAL/upgrade.log" 2>&1 \

@@ -12,7 +12,7 @@ PREVIOUS_COMMIT=c0c9fd6641500d75ca87f8e78554e0f30d9c47a1
 db="${TEST_DB}_upgrade"
 port=$((HTTP_PORT + 30))
 prev="$LOCAL/previous/addons"
-version=$("$PY" -c "import ast; print(ast.literal_eval(open('$ROOT/__manifest__.py').read())['version'])")
+version=$(manifest_version)
 [ "$version" != "$PREVIOUS_VERSION" ] || die "__manifest__.py still says $version: a release bumps the version"
 
 if ! git -C "$ROOT" cat-file -e "$PREVIOUS_COMMIT^{commit}" 2>/dev/null; then
