@@ -1,27 +1,63 @@
 from odoo import api, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 
 class VillageLinkGuard(models.AbstractModel):
-    """Refuses a value for a link (Many2one) that is not a record id.
+    """What a client may send in `create`/`write` (web client, JSON-RPC, import, copy).
 
-    The ORM turns anything it does not recognise as an id -- a dict, a list, a
-    string, a float -- into an empty link: over RPC or in an import such a
-    value would silently clear the village, station or manager of an official
-    record. Here it is an error that names the field instead."""
+    Links: the ORM turns anything it does not recognise as an id -- a dict, a
+    list, a string, a float -- into an empty link; over RPC or in an import
+    such a value would silently clear the village, station or manager of an
+    official record. Here it is an error that names the field instead.
+
+    Workflow fields (`_village_workflow_fields`: a state and its who/when):
+    written only by the model's action methods, which check the transition and
+    then write through `_village_workflow_write` in superuser mode. A client can
+    never reach superuser mode, unlike a context key, which it can send."""
 
     _name = "village.link.guard"
-    _description = "Link Value Check"
+    _description = "Client Input Check"
+
+    # fields written by the action methods only
+    _village_workflow_fields = ()
 
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            self._village_check_links(vals)
+            self._village_check_client_vals(vals)
+        if not self.env.su:
+            # a client-sent default_<field> would set the field on create as well
+            forged = {f"default_{name}" for name in self._village_workflow_fields} & set(self.env.context)
+            if forged:
+                context = {key: value for key, value in self.env.context.items() if key not in forged}
+                return super(VillageLinkGuard, self.with_context(context)).create(vals_list)
         return super().create(vals_list)
 
     def write(self, vals):
-        self._village_check_links(vals)
+        self._village_check_client_vals(vals)
         return super().write(vals)
+
+    @api.model
+    def _village_check_client_vals(self, vals):
+        self._village_check_links(vals)
+        if self.env.su:
+            return
+        forged = [name for name in self._village_workflow_fields if name in vals]
+        if forged:
+            raise UserError(
+                self.env._(
+                    "%(fields)s can only be changed with the buttons of the %(model)s; nothing was changed.",
+                    fields=", ".join(self._fields[name]._description_string(self.env) for name in forged),
+                    model=self.env["ir.model"]._get(self._name).name,
+                )
+            )
+
+    def _village_workflow_write(self, vals):
+        """Write workflow fields for an action method that has checked the
+        transition: the user must be allowed to write the records (access
+        rights and record rules), and stays their author (write_uid, tracking)."""
+        self.check_access("write")
+        return self.sudo().write(vals)
 
     @api.model
     def _village_check_links(self, vals):
