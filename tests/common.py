@@ -87,3 +87,41 @@ class VillageServiceCase(TransactionCase):
         )
         cls.household_a1 = Partner.create({"name": "Test Household A1-1-01", "village_parent_id": cls.group_a1.id})
         cls.household_b1 = Partner.create({"name": "Test Household B1-01", "village_parent_id": cls.village_b1.id})
+
+
+# Errors a client can show: the request is refused with a message, never a 500.
+REFUSALS = {
+    "odoo.exceptions.UserError",
+    "odoo.exceptions.ValidationError",
+    "odoo.exceptions.AccessError",
+    "odoo.exceptions.MissingError",
+}
+
+
+class VillageRpcMixin:
+    """JSON-RPC as the web client and any script send it, against the running
+    test server (mix into an HttpCase; log in with `self.authenticate`)."""
+
+    def rpc(self, model, method, *args, **kwargs):
+        response = self.url_open(
+            "/web/dataset/call_kw",
+            json={
+                "jsonrpc": "2.0",
+                "method": "call",
+                "id": 1,
+                "params": {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
+            },
+            timeout=60,
+        )
+        self.assertEqual(response.status_code, 200, f"{model}.{method}: HTTP {response.status_code}")
+        return response.json()
+
+    def assertRefused(self, reply, contains=None):
+        """The call answered a clear error (UserError, ValidationError, AccessError...)."""
+        error = reply.get("error")
+        self.assertTrue(error, f"expected a refusal, got {reply.get('result')!r}")
+        data = error["data"]
+        self.assertIn(data["name"], REFUSALS, data.get("message"))
+        if contains:
+            self.assertIn(contains, data["message"])
+        return data["message"]
