@@ -109,7 +109,6 @@ class HelpdeskTicket(models.Model):
                 ticket.village_id = ticket.partner_id.village_id
 
     @api.depends("rectification_deadline", "closeout_state")
-    @api.depends_context("tz")
     def _compute_is_overdue(self):
         today = self._village_today()
         for ticket in self:
@@ -133,14 +132,10 @@ class HelpdeskTicket(models.Model):
 
     @api.model
     def _village_tz(self):
-        """A day starts at the users' midnight (Asia/Shanghai in the field), not
-        at UTC's: the user's time zone, or for scheduled jobs the service
-        area's (Settings)."""
-        return (
-            self.env.context.get("tz")
-            or self.env["ir.config_parameter"].sudo().get_param("village_service.tz")
-            or "Asia/Shanghai"
-        )
+        """Every day of the addon starts at the service area's midnight
+        (Settings, Asia/Shanghai by default), whoever clicks or runs the job:
+        a station's day must not move with the reader's time zone."""
+        return self.env["ir.config_parameter"].sudo().get_param("village_service.tz") or "Asia/Shanghai"
 
     @api.model
     def _village_today(self):
