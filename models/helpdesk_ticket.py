@@ -42,6 +42,18 @@ class HelpdeskTicket(models.Model):
 
     _name = "helpdesk.ticket"
     _inherit = ["helpdesk.ticket", "village.link.guard"]
+    # the close-out record: written by action_plan/rectify/closeout/reopen only
+    _village_workflow_fields = (
+        "closeout_state",
+        "date_planned",
+        "date_rectified",
+        "rectified_by_id",
+        "date_closeout",
+        "closeout_by_id",
+        "closeout_satisfaction",
+        "closeout_note",
+        "reopen_count",
+    )
 
     village_id = fields.Many2one(
         "res.partner",
@@ -93,6 +105,15 @@ class HelpdeskTicket(models.Model):
         help="The rectification deadline has passed and the problem is not rectified.",
     )
 
+    # the order of the close-out record, whatever wrote it
+    _planned_before_rectified = models.Constraint(
+        "CHECK(date_planned IS NULL OR date_rectified IS NULL OR date_planned <= date_rectified)",
+        "A problem cannot be planned after it was rectified.",
+    )
+    _rectified_before_closeout = models.Constraint(
+        "CHECK(date_rectified IS NULL OR date_closeout IS NULL OR date_rectified <= date_closeout)",
+        "A problem cannot be closed out before it was rectified.",
+    )
     _closeout_deadline_idx = models.Index("(rectification_deadline) WHERE closeout_state IN ('open', 'planned')")
     # helpdesk_mgmt's default order: without it a list page sorts every ticket (1.0 s at 1M tickets, see
     # docs/benchmarks.md); with it the first page is read from the index
@@ -177,12 +198,38 @@ class HelpdeskTicket(models.Model):
     @api.constrains("closeout_state", "rectification_measure", "date_rectified")
     def _check_closeout_rectified(self):
         for ticket in self:
-            if ticket.closeout_state == "closed" and not (ticket.rectification_measure and ticket.date_rectified):
+            if ticket.closeout_state == "closed" and not (ticket._has_measure() and ticket.date_rectified):
                 raise ValidationError(
                     self.env._(
                         "Problem %(number)s cannot be closed out without a rectification measure "
                         "and a recorded rectification.",
                         number=ticket.number,
+                    )
+                )
+            if ticket.closeout_state in ("planned", "rectified") and not ticket._has_measure():
+                raise ValidationError(
+                    self.env._(
+                        "The rectification measure of %(number)s cannot be cleared: it is planned or "
+                        "rectified. Reopen it first to plan another measure.",
+                        number=ticket.number,
+                    )
+                )
+
+    @api.constrains("team_id", "village_id")
+    def _check_station_of_village(self):
+        """A problem of a village is handled by that village's station (teams
+        that are not stations behave as plain helpdesk)."""
+        for ticket in self:
+            station = ticket.village_id.village_station_id
+            if ticket.team_id.is_station and station and ticket.team_id != station:
+                raise ValidationError(
+                    self.env._(
+                        "%(village)s is served by %(station)s: its problem %(number)s cannot be given "
+                        "to %(team)s.",
+                        village=ticket.village_id.name,
+                        station=station.name,
+                        number=ticket.number,
+                        team=ticket.team_id.name,
                     )
                 )
 
@@ -213,12 +260,11 @@ class HelpdeskTicket(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             # before the routing reads the village and customer ids
-            self._village_check_links(vals)
+            self._village_check_client_vals(vals)
             self._route_to_grid(vals)
-            if vals.get("rectification_measure") and vals.get("rectification_deadline"):
-                vals.setdefault("closeout_state", "planned")
-                vals.setdefault("date_planned", fields.Datetime.now())
-        return super().create(vals_list)
+        tickets = super().create(vals_list)
+        tickets._plan_when_complete()
+        return tickets
 
     @api.model
     def _route_to_grid(self, vals):
@@ -230,7 +276,9 @@ class HelpdeskTicket(models.Model):
         village = village.sudo()
         if not village.village_station_id:
             return
-        if not vals.get("team_id"):
+        if not vals.get("team_id") or self.env.user.share:
+            # a village contact on the portal reports to their village's
+            # station, whichever team helpdesk_mgmt's portal form offered
             vals["team_id"] = village.village_station_id.id
         manager = village.village_manager_id
         if (
@@ -251,29 +299,30 @@ class HelpdeskTicket(models.Model):
             self.user_id = manager
 
     def write(self, vals):
-        self._village_check_links(vals)
-        if vals.get("stage_id") and not self.env.context.get("village_closeout"):
+        self._village_check_client_vals(vals)
+        if vals.get("stage_id"):
             stage = self.env["helpdesk.ticket.stage"].browse(vals["stage_id"])
             closed_out = self.filtered(lambda t: t.closeout_state == "closed")
-            if not stage.closed and closed_out:
+            if not stage.closed and closed_out and not self.env.su:
                 # dragged out of the closed column: that is a reopening
-                for ticket in closed_out:
-                    super(HelpdeskTicket, ticket).write({**vals, **ticket._reopen_values()})
-                    ticket._message_reopened()
-                rest = self - closed_out
-                return super(HelpdeskTicket, rest).write(vals) if rest else True
+                closed_out.action_reopen()
         result = super().write(vals)
         if "rectification_measure" in vals or "rectification_deadline" in vals:
             self._plan_when_complete()
         return result
 
+    def _has_measure(self):
+        self.ensure_one()
+        return bool((self.rectification_measure or "").strip())
+
     def _plan_when_complete(self):
-        """A measure with a deadline is a plan: no extra tap needed in the field."""
+        """A measure with a deadline is a plan: no extra tap needed in the field
+        (the same test as the Plan button)."""
         ready = self.filtered(
-            lambda t: t.closeout_state == "open" and t.rectification_measure and t.rectification_deadline
+            lambda t: t.closeout_state == "open" and t._has_measure() and t.rectification_deadline
         )
         if ready:
-            ready.write({"closeout_state": "planned", "date_planned": fields.Datetime.now()})
+            ready._village_workflow_write({"closeout_state": "planned", "date_planned": fields.Datetime.now()})
 
     # ------------------------------------------------------------------
     # Actions
@@ -288,14 +337,16 @@ class HelpdeskTicket(models.Model):
                         number=ticket.number,
                     )
                 )
-            if not (ticket.rectification_measure or "").strip() or not ticket.rectification_deadline:
+            if not ticket._has_measure() or not ticket.rectification_deadline:
                 raise UserError(
                     self.env._(
                         "Enter the rectification measure and its deadline of %(number)s before planning.",
                         number=ticket.number,
                     )
                 )
-        self.write({"closeout_state": "planned", "date_planned": fields.Datetime.now()})
+        self.filtered(lambda t: t.closeout_state == "open")._village_workflow_write(
+            {"closeout_state": "planned", "date_planned": fields.Datetime.now()}
+        )
         return True
 
     def action_rectify(self):
@@ -304,7 +355,7 @@ class HelpdeskTicket(models.Model):
                 raise UserError(
                     self.env._("Problem %(number)s is already rectified or closed out.", number=ticket.number)
                 )
-            if not (ticket.rectification_measure or "").strip():
+            if not ticket._has_measure():
                 raise UserError(
                     self.env._(
                         "Problem %(number)s has no rectification measure: record what was done first.",
@@ -313,7 +364,7 @@ class HelpdeskTicket(models.Model):
                 )
         now = fields.Datetime.now()
         for ticket in self:
-            ticket.write(
+            ticket._village_workflow_write(
                 {
                     "closeout_state": "rectified",
                     "date_planned": ticket.date_planned or now,
@@ -347,7 +398,7 @@ class HelpdeskTicket(models.Model):
                         number=ticket.number,
                     )
                 )
-            if not (ticket.rectification_measure or "").strip():
+            if not ticket._has_measure():
                 raise UserError(self.env._("Problem %(number)s has no rectification measure.", number=ticket.number))
             if not allow_self and ticket.rectified_by_id == self.env.user:
                 raise UserError(
@@ -363,7 +414,7 @@ class HelpdeskTicket(models.Model):
         sends them back to planning."""
         self._check_can_closeout()
         if not satisfied:
-            self.write(
+            self._village_workflow_write(
                 {
                     "closeout_state": "planned",
                     "closeout_satisfaction": "not_satisfied",
@@ -384,7 +435,7 @@ class HelpdeskTicket(models.Model):
             stage = team._get_applicable_stages().filtered("closed")[:1]
             if not stage:
                 raise UserError(self.env._("%(team)s has no closed stage to close problems into.", team=team.name))
-            tickets.with_context(village_closeout=True).write(
+            tickets._village_workflow_write(
                 {
                     "closeout_state": "closed",
                     "closeout_satisfaction": "satisfied",
@@ -400,12 +451,17 @@ class HelpdeskTicket(models.Model):
         for ticket in self:
             if ticket.closeout_state not in ("rectified", "closed"):
                 raise UserError(self.env._("Problem %(number)s is not rectified or closed out.", number=ticket.number))
+        if any(t.closeout_state == "closed" for t in self) and not self.env.user.has_group(
+            "village_service.group_village_station"
+        ):
+            # a closed-out problem is part of the official record
+            raise UserError(self.env._("Only a station head or the bureau can reopen a closed-out problem."))
         for ticket in self:
             vals = ticket._reopen_values()
             if ticket.stage_id.closed:
                 open_stages = ticket.team_id._get_applicable_stages().filtered(lambda s: not s.closed)
                 vals["stage_id"] = open_stages[:1].id
-            ticket.with_context(village_closeout=True).write(vals)
+            ticket._village_workflow_write(vals)
             ticket._message_reopened()
         return True
 
@@ -461,6 +517,8 @@ class HelpdeskTicket(models.Model):
                 {
                     "rectification_measure": DEMO_MEASURES[n % len(DEMO_MEASURES)],
                     "rectification_deadline": (created + timedelta(days=5)).date(),
+                    # planned when it was, not when the demo loads
+                    "closeout_state": "planned",
                     "date_planned": created + timedelta(hours=2),
                 }
             )
@@ -473,7 +531,7 @@ class HelpdeskTicket(models.Model):
                     }
                 )
             if n < rectified - 9:
-                ticket.with_context(village_closeout=True).write(
+                ticket.write(
                     {
                         "closeout_state": "closed",
                         "closeout_satisfaction": "satisfied",

@@ -1,4 +1,5 @@
-from odoo import SUPERUSER_ID, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import plaintext2html
 
 
@@ -13,75 +14,78 @@ class MailActivity(models.Model):
         readonly=True,
     )
 
+    # what ties an inquiry to its household, village and cadence
+    _village_inquiry_links = ("inquiry_rule_id", "res_model", "res_model_id", "res_id")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su and any(vals.get("inquiry_rule_id") for vals in vals_list):
+            raise UserError(self.env._("Inquiries are scheduled by their cadence rules, not created by hand."))
+        return super().create(vals_list)
+
     def write(self, vals):
+        if (
+            not self.env.su
+            and any(name in vals for name in self._village_inquiry_links)
+            and (vals.get("inquiry_rule_id") or any(self.mapped("inquiry_rule_id")))
+        ):
+            raise UserError(
+                self.env._("An inquiry stays with the household or village it was scheduled for; nothing was changed.")
+            )
         res = super().write(vals)
         if "date_deadline" in vals and any(self.mapped("inquiry_rule_id")):
             states = self.env["village.inquiry.state"].sudo().search([("activity_id", "in", self.ids)])
-            today = fields.Date.context_today(self)
+            today = self.env["helpdesk.ticket"]._village_today()
             for state in states:
                 deadline = state.activity_id.date_deadline
                 state.write({"date_deadline": deadline, "status": "overdue" if deadline < today else "due"})
         return res
 
     def _action_done(self, feedback=False, attachment_ids=None):
-        inquiries = [
-            (activity.inquiry_rule_id, activity.res_id, activity.date_deadline)
-            for activity in self
-            if activity.inquiry_rule_id and activity.res_model == "res.partner" and activity.active
+        inquiries = self.filtered(
+            lambda activity: activity.inquiry_rule_id and activity.res_model == "res.partner" and activity.active
+        )
+        # read before the activities are archived or deleted (the state's link is cleared then)
+        states = {
+            state.activity_id.id: state
+            for state in self.env["village.inquiry.state"].sudo().search([("activity_id", "in", inquiries.ids)])
+        }
+        done = [
+            (states[activity.id], activity.inquiry_rule_id, activity.res_id, activity.date_deadline)
+            for activity in inquiries
+            if activity.id in states
         ]
         result = super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
-        if inquiries:
-            self._village_inquiry_done(inquiries, feedback)
+        if done:
+            self._village_inquiry_done(done, feedback)
         return result
 
     def _village_inquiry_done(self, inquiries, feedback):
         """Record the completion: the next inquiry falls due one interval
-        after today; a rule may also log a meeting with the feedback."""
-        today = fields.Date.context_today(self)
-        State = self.env["village.inquiry.state"].sudo()
+        after today; a rule may also log a meeting with the feedback. Only the
+        activity the scheduler planned for a target (its state's open
+        activity) counts for that target."""
+        today = self.env["helpdesk.ticket"]._village_today()
         rules = self.env["village.inquiry.rule"].sudo().with_context(active_test=False)
         partners = self.env["res.partner"].sudo()
-        states = {
-            (state.rule_id.id, state.partner_id.id): state
-            for state in State.search(
-                [
-                    ("rule_id", "in", [rule.id for rule, _pid, _deadline in inquiries]),
-                    ("partner_id", "in", [pid for _rule, pid, _deadline in inquiries]),
-                ]
-            )
-        }
         meeting_vals = []
-        for inquiry_rule, partner_id, deadline in inquiries:
+        for state, inquiry_rule, partner_id, deadline in inquiries:
+            if state.rule_id != inquiry_rule or state.partner_id.id != partner_id:
+                continue  # not the activity the scheduler planned for this target
             rule = rules.browse(inquiry_rule.id)
             on_time = today <= deadline
-            vals = {
-                "last_done": today,
-                "last_deadline": deadline,
-                "next_due": today + rule._get_interval(),
-                "status": "done" if on_time else "late",
-                "activity_id": False,
-                "date_deadline": False,
-            }
-            state = states.get((rule.id, partner_id))
-            if state:
-                state.write(
-                    {
-                        **vals,
-                        "done_count": state.done_count + 1,
-                        "on_time_count": state.on_time_count + int(on_time),
-                    }
-                )
-            else:
-                State.create(
-                    {
-                        "rule_id": rule.id,
-                        "partner_id": partner_id,
-                        "user_id": self.env.user.id,
-                        "done_count": 1,
-                        "on_time_count": int(on_time),
-                        **vals,
-                    }
-                )
+            state.write(
+                {
+                    "last_done": today,
+                    "last_deadline": deadline,
+                    "next_due": today + rule._get_interval(),
+                    "status": "done" if on_time else "late",
+                    "activity_id": False,
+                    "date_deadline": False,
+                    "done_count": state.done_count + 1,
+                    "on_time_count": state.on_time_count + int(on_time),
+                }
+            )
             partner = partners.browse(partner_id)
             if rule.meeting_kind and partner.village_id:
                 meeting_vals.append(

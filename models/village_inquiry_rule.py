@@ -140,17 +140,11 @@ class VillageInquiryRule(models.Model):
         self._schedule_batch(self._inquiry_work())
 
     @api.model
-    def _today_of(self, user):
-        """Today in the time zone of the user doing the inquiry."""
-        return fields.Date.context_today(self.with_context(tz=user.tz or self.env.context.get("tz")))
-
-    @api.model
     def _mark_overdue(self):
-        latest_today = fields.Date.context_today(self.with_context(tz="Etc/GMT-14"))
-        states = self.env["village.inquiry.state"].search(
-            [("status", "=", "due"), ("date_deadline", "<", latest_today)]
+        today = self.env["helpdesk.ticket"]._village_today()
+        self.env["village.inquiry.state"].search([("status", "=", "due"), ("date_deadline", "<", today)]).status = (
+            "overdue"
         )
-        states.filtered(lambda state: state.date_deadline < self._today_of(state.user_id)).status = "overdue"
 
     @api.model
     def _schedule_batch(self, batch):
@@ -184,7 +178,7 @@ class VillageInquiryRule(models.Model):
         partners.mapped("display_name")
         partners.village_id.fetch(["village_manager_id", "village_station_id"])
         model_id = self.env["ir.model"]._get_id("res.partner")
-        today_by_user = {}
+        today = self.env["helpdesk.ticket"]._village_today()
         activity_vals, new_pairs = [], []
         for rule, pids in by_rule.items():
             for pid in pids:
@@ -193,9 +187,6 @@ class VillageInquiryRule(models.Model):
                 partner = self.env["res.partner"].browse(pid)
                 village = partner.village_id
                 user = village.village_manager_id or village.village_station_id.user_id
-                if user not in today_by_user:
-                    today_by_user[user] = self._today_of(user)
-                today = today_by_user[user]
                 state = states.get((rule.id, pid))
                 deadline = state.next_due if state and state.next_due else today
                 activity_vals.append(

@@ -32,6 +32,13 @@ IGNORED_COLUMNS = {"write_date", "write_uid"}
 # {version: {table: (columns, query of the ids whose columns may change)}}:
 # what a release rewrites on purpose, and where.
 CHANGED_BY_RELEASE = {
+    "19.0.1.2.0": {
+        # migrations/19.0.1.2.0: problems read as planned after their rectification
+        "helpdesk_ticket": (
+            ["date_planned"],
+            "SELECT id FROM helpdesk_ticket WHERE date_planned = LEAST(create_date, date_rectified)",
+        ),
+    },
     "19.0.1.1.0": {
         # the demo staff got email addresses (for their work lists); no migration
         "res_partner": (
