@@ -215,6 +215,34 @@ class HelpdeskTicket(models.Model):
                     )
                 )
 
+    @api.constrains("village_id", "meeting_id", "chat_group_id")
+    def _check_source_of_village(self):
+        """A problem raised at a meeting or in a WeChat group belongs to that
+        meeting's village or one of the group's villages: otherwise it would
+        count for another village's meeting or group."""
+        for ticket in self:
+            meeting, group = ticket.meeting_id.sudo(), ticket.chat_group_id.sudo()
+            if meeting and meeting.village_id != ticket.village_id:
+                raise ValidationError(
+                    self.env._(
+                        "Problem %(number)s of %(village)s cannot be linked to %(meeting)s, a meeting of "
+                        "another village.",
+                        number=ticket.number,
+                        village=ticket.village_id.name or "-",
+                        meeting=meeting.name,
+                    )
+                )
+            if group and ticket.village_id not in group.village_ids:
+                raise ValidationError(
+                    self.env._(
+                        "Problem %(number)s of %(village)s cannot be linked to the WeChat group %(group)s, "
+                        "which does not serve that village.",
+                        number=ticket.number,
+                        village=ticket.village_id.name or "-",
+                        group=group.name,
+                    )
+                )
+
     @api.constrains("team_id", "village_id")
     def _check_station_of_village(self):
         """A problem of a village is handled by that village's station (teams

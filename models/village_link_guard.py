@@ -13,7 +13,10 @@ class VillageLinkGuard(models.AbstractModel):
     Workflow fields (`_village_workflow_fields`: a state and its who/when):
     written only by the model's action methods, which check the transition and
     then write through `_village_workflow_write` in superuser mode. A client can
-    never reach superuser mode, unlike a context key, which it can send."""
+    never reach superuser mode, unlike a context key, which it can send.
+
+    Derived fields (computed or related, read-only, of this addon): refused
+    too, as the ORM would store a client's value in them."""
 
     _name = "village.link.guard"
     _description = "Client Input Check"
@@ -27,7 +30,12 @@ class VillageLinkGuard(models.AbstractModel):
             self._village_check_client_vals(vals)
         if not self.env.su:
             # a client-sent default_<field> would set the field on create as well
-            forged = {f"default_{name}" for name in self._village_workflow_fields} & set(self.env.context)
+            forged = {
+                key
+                for key in self.env.context
+                if key.startswith("default_")
+                and (key[8:] in self._village_workflow_fields or self._village_is_derived(key[8:]))
+            }
             if forged:
                 context = {key: value for key, value in self.env.context.items() if key not in forged}
                 return super(VillageLinkGuard, self.with_context(context)).create(vals_list)
@@ -42,15 +50,27 @@ class VillageLinkGuard(models.AbstractModel):
         self._village_check_links(vals)
         if self.env.su:
             return
-        forged = [name for name in self._village_workflow_fields if name in vals]
+        forged = [
+            name for name in vals if name in self._village_workflow_fields or self._village_is_derived(name)
+        ]
         if forged:
             raise UserError(
                 self.env._(
-                    "%(fields)s can only be changed with the buttons of the %(model)s; nothing was changed.",
+                    "%(fields)s of %(model)s cannot be written directly: they follow from its buttons and its other fields; nothing was changed.",
                     fields=", ".join(self._fields[name]._description_string(self.env) for name in forged),
                     model=self.env["ir.model"]._get(self._name).name,
                 )
             )
+
+    @api.model
+    def _village_is_derived(self, name):
+        """A field of this addon computed from others (a village's township, a
+        demand's station): the ORM stores whatever a client writes into it,
+        until the next recomputation."""
+        field = self._fields.get(name)
+        return bool(
+            field and field._module == "village_service" and field.compute and field.readonly and not field.inverse
+        )
 
     def _village_workflow_write(self, vals):
         """Write workflow fields for an action method that has checked the

@@ -18,6 +18,18 @@ from odoo.tools import mute_logger
 from .common import VillageServiceCase
 
 TICKETS = 2
+# forged values of the workflow fields, as a client would send them
+FORGED = {
+    "closeout_state": lambda case: "closed",
+    "date_rectified": lambda case: "2026-01-01 00:00:00",
+    "rectified_by_id": lambda case: case.manager_a2.id,
+    "date_closeout": lambda case: "2026-01-02 00:00:00",
+    "closeout_by_id": lambda case: case.head_b.id,
+    "date_planned": lambda case: "2026-01-01 00:00:00",
+    "closeout_satisfaction": lambda case: "satisfied",
+    "closeout_note": lambda case: "forged",
+    "reopen_count": lambda case: 7,
+}
 MEASURES = ["Replace the lamps and the photo switch", "", "   ", None]
 
 
@@ -102,6 +114,23 @@ class TestLedgerInvariants(VillageServiceCase):
                     vals["rectification_deadline"] = today + timedelta(days=days)
                 self._step(role, lambda t: t[n].write(vals))
 
+            @rule(
+                n=st.integers(0, TICKETS - 1),
+                role=st.sampled_from(list(roles)),
+                forged=st.dictionaries(st.sampled_from(sorted(FORGED)), st.just(None), min_size=1),
+                context_key=st.booleans(),
+            )
+            def forge(self, n, role, forged, context_key):
+                """What a client can send: workflow fields with made-up values,
+                with or without the context key the actions once used."""
+                vals = {name: FORGED[name](case) for name in forged}
+                context = {"village_closeout": True} if context_key else {}
+                before = {name: self.tickets[n][name] for name in vals}
+                refused = seen["refused"]
+                self._step(role, lambda t: t[n].with_context(**context).write(vals))
+                case.assertEqual(seen["refused"], refused + 1, f"{role} wrote {vals}")
+                case.assertEqual({name: self.tickets[n][name] for name in vals}, before, f"{role} forged {vals}")
+
             @invariant()
             def ledger_is_consistent(self):
                 for ticket in self.tickets:
@@ -119,6 +148,14 @@ class TestLedgerInvariants(VillageServiceCase):
                         state in ("rectified", "closed"), bool(ticket.date_rectified), f"{label}: rectification date"
                     )
                     case.assertEqual(state == "closed", bool(ticket.date_closeout), f"{label}: close-out date")
+                    case.assertEqual(
+                        state in ("rectified", "closed"), bool(ticket.rectified_by_id), f"{label}: rectified by"
+                    )
+                    if state == "closed":
+                        case.assertNotEqual(ticket.closeout_by_id, ticket.rectified_by_id, f"{label}: four eyes")
+                        case.assertLessEqual(ticket.date_rectified, ticket.date_closeout, label)
+                    if ticket.date_planned and ticket.date_rectified:
+                        case.assertLessEqual(ticket.date_planned, ticket.date_rectified, label)
 
             @invariant()
             def reports_count_the_ledger(self):

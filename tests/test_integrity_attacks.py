@@ -1,0 +1,353 @@
+"""Every workflow and link field of the addon against any client.
+
+One table (FIELDS) says, for each field the addon adds that is a link, a
+state, a who/when of a workflow or derived from other fields, what a client
+that sends a forged value gets. The attacks go over real JSON-RPC against the
+running test server, as the web client, a script or an import would send
+them: write, create, copy and load (import), with and without context keys
+that a client may add. Each attempt must be refused and leave the record as it
+was; afterwards the global invariants hold. A new field of one of those kinds
+without a row fails `test_every_field_has_a_row`."""
+
+from odoo import Command, fields
+from odoo.tests import HttpCase, tagged
+from odoo.tools import mute_logger
+
+from .common import VillageRpcMixin, VillageServiceCase
+
+WORKFLOW = "workflow"  # written by the action methods only
+DERIVED = "derived"  # computed from other fields
+READONLY = "read-only model"  # no role may write the model (ACL)
+BUREAU = "bureau"  # configuration or structure: the bureau only
+SCOPED = "scoped"  # a link: a record of another station is refused (the bureau may re-link)
+CHECKED = "checked"  # a station: must be the village's, whoever writes
+FREE = "free"  # whoever may edit the record may set it (why: in the row)
+
+# context keys a client may add to any call: none of them is a permission
+FORGED_CONTEXTS = [{}, {"village_closeout": True, "install_mode": True, "tracking_disable": True}]
+
+# model -> field -> (kind, forged value: a side-B fixture name or a literal, or why it is free)
+FIELDS = {
+    "helpdesk.ticket": {
+        "village_id": (SCOPED, "village_b1"),
+        "chat_group_id": (SCOPED, "group_b"),
+        "meeting_id": (SCOPED, "meeting_b"),
+        "closeout_state": (WORKFLOW, "closed"),
+        "date_planned": (WORKFLOW, "2026-01-01 00:00:00"),
+        "date_rectified": (WORKFLOW, "2026-01-01 00:00:00"),
+        "rectified_by_id": (WORKFLOW, "manager_a2"),
+        "date_closeout": (WORKFLOW, "2026-01-02 00:00:00"),
+        "closeout_by_id": (WORKFLOW, "head_b"),
+        "closeout_satisfaction": (WORKFLOW, "satisfied"),
+        "closeout_note": (WORKFLOW, "forged"),
+        "reopen_count": (WORKFLOW, 7),
+        # helpdesk_mgmt's own link, checked against the village
+        "team_id": (CHECKED, "station_b"),
+    },
+    "crm.lead": {
+        "village_id": (SCOPED, "village_b1"),
+        "meeting_id": (SCOPED, "meeting_b"),
+        "station_id": (DERIVED, "station_b"),
+        "township_id": (DERIVED, "township_b"),
+        "power_demand_type": (FREE, "what the villager asks for"),
+    },
+    "res.partner": {
+        "village_kind": (BUREAU, "township"),
+        "village_parent_id": (SCOPED, "village_b1"),
+        "village_id": (DERIVED, "village_b1"),
+        "village_township_id": (DERIVED, "township_b"),
+        "village_station_id": (BUREAU, "station_b"),
+        "village_manager_id": (BUREAU, "manager_b"),
+        "village_contact_id": (SCOPED, "household_b1"),
+        "care_tag_ids": (FREE, "the account manager knows the household"),
+        "village_chat_group_ids": (SCOPED, "group_b"),
+    },
+    "village.agreement": {
+        "name": (FREE, "an imported agreement keeps its paper number; a new one gets the sequence"),
+        "state": (WORKFLOW, "active"),
+        "village_id": (SCOPED, "village_b1"),
+        "township_id": (DERIVED, "township_b"),
+        "station_id": (CHECKED, "station_b"),
+        "manager_id": (FREE, "who followed the signing; who sees it follows the village"),
+        "village_signatory_id": (FREE, "who signed for the village: a fact on paper"),
+        "station_signatory_id": (FREE, "who signed for the station: a fact on paper"),
+        "service_ids": (FREE, "what the agreement covers"),
+        "has_signed_scan": (DERIVED, True),
+        "date_terminated": (WORKFLOW, "2026-01-01"),
+        "termination_reason": (WORKFLOW, "forged"),
+        "renewed_from_id": (WORKFLOW, "agreement_b"),
+        "renewal_reminded": (WORKFLOW, True),
+    },
+    "village.chat.group": {
+        "village_ids": (SCOPED, "village_b1"),
+        "manager_id": (FREE, "the colleague who runs the group; who sees it follows its villages"),
+        "station_id": (CHECKED, "station_b"),
+        "village_contact_id": (FREE, "a member of the group"),
+    },
+    "village.meeting": {
+        "kind": (FREE, "what kind of meeting it was"),
+        "state": (WORKFLOW, "done"),
+        "village_id": (SCOPED, "village_b1"),
+        "station_id": (CHECKED, "station_b"),
+        "user_id": (FREE, "the colleague who led it"),
+        "user_ids": (FREE, "the staff present"),
+        "partner_id": (FREE, "the household or contact met"),
+        "partner_ids": (FREE, "the attendees"),
+        "topic_ids": (FREE, "what was discussed"),
+        "company_id": (FREE, "the company's own record rule applies"),
+    },
+    "village.daily.stat": {"station_id": (READONLY, "station_b")},
+    "village.digest.run": {
+        name: (READONLY, None)
+        for name in ("kind", "period_start", "period_end", "user_id", "email", "state", "mail_id", "date_sent", "error")
+    }
+    | {"email_to": (DERIVED, None), "lang": (DERIVED, None)},
+    "village.inquiry.rule": {
+        name: (BUREAU, None) for name in ("activity_type_id", "interval_unit", "target", "care_tag_ids", "meeting_kind")
+    },
+    "village.inquiry.state": {
+        name: (READONLY, None)
+        for name in ("rule_id", "partner_id", "village_id", "station_id", "user_id", "activity_id", "status")
+    },
+    "mail.activity": {"inquiry_rule_id": (WORKFLOW, "inquiry_rule")},
+    "helpdesk.ticket.team": {"require_closeout": (BUREAU, False)},
+}
+
+
+def _table_kinds(field):
+    """Why a field needs a row: a link, a state, a who/when, a derived value."""
+    kinds = []
+    if not field.store or field.type == "one2many":
+        return kinds  # shown, never written: a one2many is written from its other side
+    if field.type in ("many2one", "many2many"):
+        kinds.append("link")
+    if field.type == "selection" and (field.name == "state" or field.name.endswith(("_state", "status", "kind"))):
+        kinds.append("state")
+    if field.readonly and not field.compute:
+        kinds.append("read-only")
+    if field.compute and field.readonly:
+        kinds.append("derived")
+    return kinds
+
+
+@tagged("post_install", "-at_install")
+class TestIntegrityAttacks(VillageRpcMixin, HttpCase, VillageServiceCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        env = cls.env
+        today = fields.Date.today()
+        cls.group_a = env["village.chat.group"].create(
+            {"name": "Group A1", "village_ids": [Command.set(cls.village_a1.ids)], "manager_id": cls.manager_a.id}
+        )
+        cls.group_b = env["village.chat.group"].create(
+            {"name": "Group B1", "village_ids": [Command.set(cls.village_b1.ids)], "manager_id": cls.manager_b.id}
+        )
+        cls.meeting_a = env["village.meeting"].create({"village_id": cls.village_a1.id, "user_id": cls.manager_a.id})
+        cls.meeting_b = env["village.meeting"].create({"village_id": cls.village_b1.id, "user_id": cls.manager_b.id})
+        cls.agreement_a = env["village.agreement"].create({"village_id": cls.village_a1.id})
+        cls.agreement_b = env["village.agreement"].create({"village_id": cls.village_b1.id})
+        cls.ticket_a = env["helpdesk.ticket"].create(
+            {"name": "Leaning pole", "description": "x", "partner_id": cls.household_a1.id}
+        )
+        cls.lead_a = env["crm.lead"].create(
+            {"name": "Pumps", "type": "opportunity", "village_id": cls.village_a1.id, "user_id": cls.manager_a.id}
+        )
+        call = env.ref("mail.mail_activity_data_call")
+        cls.inquiry_rule = env["village.inquiry.rule"].create(
+            {"name": "Test weekly call", "activity_type_id": call.id, "target": "village"}
+        )
+        cls.stat_a = env["village.daily.stat"].create({"station_id": cls.station_a.id, "date": today})
+        cls.run_a = env["village.digest.run"].create(
+            {"kind": "work_list", "period_start": today, "period_end": today, "user_id": cls.manager_a.id}
+        )
+        cls.inquiry_state_a = env["village.inquiry.state"].create(
+            {"rule_id": cls.inquiry_rule.id, "partner_id": cls.village_a1.id, "user_id": cls.manager_a.id}
+        )
+        cls.activity_a = cls.household_a1.activity_schedule(
+            act_type_xmlid="mail.mail_activity_data_todo", user_id=cls.manager_a.id
+        )
+        # the record of station A that each model's attacks aim at
+        cls.targets = {
+            "helpdesk.ticket": cls.ticket_a,
+            "crm.lead": cls.lead_a,
+            "res.partner": cls.household_a1,
+            "village.agreement": cls.agreement_a,
+            "village.chat.group": cls.group_a,
+            "village.meeting": cls.meeting_a,
+            "village.daily.stat": cls.stat_a,
+            "village.digest.run": cls.run_a,
+            "village.inquiry.rule": cls.inquiry_rule,
+            "village.inquiry.state": cls.inquiry_state_a,
+            "mail.activity": cls.activity_a,
+            "helpdesk.ticket.team": cls.station_a,
+        }
+        # what a role may legitimately create: the control that the refusal is
+        # the forged field's, not a side effect of bad values
+        cls.create_vals = {
+            "helpdesk.ticket": {"name": "New problem", "description": "x", "village_id": cls.village_a1.id},
+            "crm.lead": {"name": "New demand", "type": "opportunity", "village_id": cls.village_a1.id},
+            "res.partner": {"name": "New household", "village_parent_id": cls.village_a1.id},
+            "village.agreement": {"village_id": cls.village_a1.id},
+            "village.chat.group": {"name": "New group", "village_ids": [Command.set(cls.village_a1.ids)]},
+            "village.meeting": {"village_id": cls.village_a1.id},
+        }
+        cls.roles = ("vs_manager_a", "vs_head_a", "vs_bureau")
+
+    # ------------------------------------------------------------------
+
+    def _forged(self, model, name, value):
+        field = self.env[model]._fields[name]
+        if isinstance(value, str) and hasattr(self, value) and field.type in ("many2one", "many2many"):
+            record = getattr(self, value)
+            return record.id if field.type == "many2one" else [Command.link(record.id)]
+        if field.type == "many2one" and value is None:
+            return self.env.user.id if field.comodel_name == "res.users" else 1
+        if value is None and field.type == "selection":
+            return field.get_values(self.env)[-1]
+        if value is None:
+            return {"date": "2026-01-01", "datetime": "2026-01-01 00:00:00"}.get(field.type, "forged")
+        return value
+
+    def _message(self, reply):
+        return (reply.get("error") or {}).get("data", {}).get("message")
+
+    def _snapshot(self, record, names):
+        record.invalidate_recordset()
+        return {name: record.sudo()[name] for name in names}
+
+    def test_every_field_has_a_row(self):
+        """The table covers every link, state, read-only and derived field the
+        addon adds to a model with records (SQL views and wizards are read-only
+        or transient: the access matrix covers them)."""
+        missing = []
+        for name in self.env.registry:
+            model = self.env[name]
+            if model._transient or model._abstract or not model._auto:
+                continue
+            for field in model._fields.values():
+                if field._module != "village_service" or field.name in models_magic:
+                    continue
+                if _table_kinds(field) and field.name not in FIELDS.get(name, {}):
+                    missing.append(f"{name}.{field.name} ({', '.join(_table_kinds(field))})")
+        self.assertFalse(missing, "fields without a row in FIELDS:\n" + "\n".join(missing))
+        for model, rows in FIELDS.items():
+            for name in rows:
+                self.assertIn(name, self.env[model]._fields, f"{model}.{name} is in FIELDS but not a field")
+
+    @mute_logger("odoo.http", "odoo.sql_db", "odoo.models", "odoo.addons.base.models.ir_rule")
+    def test_forged_values_are_refused(self):
+        """Each role that may edit station A's records sends every non-free
+        field a forged value, with and without context keys: refused, and the
+        record is unchanged."""
+        failures = []
+        for login in self.roles:
+            self.authenticate(login, login)
+            for model, rows in FIELDS.items():
+                target = self.targets[model]
+                for name, (kind, value) in rows.items():
+                    if kind == FREE or (kind in (BUREAU, SCOPED) and login == "vs_bureau"):
+                        continue
+                    forged = {name: self._forged(model, name, value)}
+                    for context in FORGED_CONTEXTS:
+                        before = self._snapshot(target, [name])
+                        reply = self.rpc(model, "write", [target.id], forged, context=context)
+                        if "error" not in reply or self._snapshot(target, [name]) != before:
+                            failures.append(f"{login}: {model}.write({forged}, context={context}) ({kind}) went through")
+                        if model in self.create_vals and kind in (WORKFLOW, DERIVED):
+                            reply = self.rpc(model, "create", [{**self.create_vals[model], **forged}], context=context)
+                            if "error" not in reply:
+                                failures.append(f"{login}: {model}.create(... {forged}) ({kind}) went through")
+                        if model in self.create_vals and kind == WORKFLOW:
+                            reply = self.rpc(model, "copy", [target.id], default=forged, context=context)
+                            if "error" not in reply:
+                                failures.append(f"{login}: {model}.copy(default={forged}) ({kind}) went through")
+        self.assertFalse(failures, "\n".join(failures))
+        self._assert_invariants()
+
+    @mute_logger("odoo.http", "odoo.sql_db", "odoo.models", "odoo.addons.base.models.ir_rule")
+    def test_controls_go_through(self):
+        """What each role may do does go through: the refusals above are the
+        forged fields', not a side effect of the values around them."""
+        self.authenticate("vs_manager_a", "vs_manager_a")
+        for model, vals in self.create_vals.items():
+            reply = self.rpc(model, "create", [vals])
+            self.assertNotIn("error", reply, f"{model}.create({vals}): {self._message(reply)}")
+        reply = self.rpc("helpdesk.ticket", "write", [self.ticket_a.id], {"rectification_measure": "Straighten the pole"})
+        self.assertNotIn("error", reply)
+
+    @mute_logger("odoo.http", "odoo.sql_db", "odoo.models")
+    def test_import_of_a_closed_out_problem_is_refused(self):
+        """`load` (the web client's import) cannot bring in a ledger already closed out."""
+        self.authenticate("vs_head_a", "vs_head_a")
+        for field in ("closeout_state", "date_closeout", "closeout_by_id/.id"):
+            value = {"closeout_state": "closed", "date_closeout": "2026-01-01 00:00:00"}.get(field, str(self.head_a.id))
+            reply = self.rpc(
+                "helpdesk.ticket",
+                "load",
+                ["name", "description", "village_id/.id", field],
+                [["Imported", "x", str(self.village_a1.id), value]],
+            )
+            result = reply.get("result") or {}
+            self.assertFalse(result.get("ids"), f"import of {field} created {result}")
+            self.assertTrue(result.get("messages"), f"import of {field}: no message")
+        self.assertFalse(self.env["helpdesk.ticket"].search([("name", "=", "Imported")]))
+
+    @mute_logger("odoo.http", "odoo.models")
+    def test_inquiry_cannot_be_moved_to_another_station(self):
+        """Finding 5: an activity with an inquiry rule cannot be made by hand,
+        nor moved to another station's household."""
+        self.authenticate("vs_manager_a", "vs_manager_a")
+        partner_model = self.env["ir.model"]._get_id("res.partner")
+        reply = self.rpc(
+            "mail.activity",
+            "create",
+            [
+                {
+                    "res_model_id": partner_model,
+                    "res_id": self.household_a1.id,
+                    "activity_type_id": self.env.ref("mail.mail_activity_data_call").id,
+                    "inquiry_rule_id": self.inquiry_rule.id,
+                    "user_id": self.manager_a.id,
+                }
+            ],
+        )
+        self.assertRefused(reply)
+        self.env["village.inquiry.rule"]._schedule_batch([(self.inquiry_rule, self.village_a1.id)])
+        activity = self.env["mail.activity"].search(
+            [("inquiry_rule_id", "=", self.inquiry_rule.id), ("res_id", "=", self.village_a1.id)]
+        )
+        self.assertEqual(len(activity), 1)
+        for vals in ({"res_id": self.village_b1.id}, {"res_model_id": partner_model, "res_id": self.household_b1.id}):
+            self.assertRefused(self.rpc("mail.activity", "write", activity.ids, vals))
+        self.assertEqual(activity.res_id, self.village_a1.id)
+
+    def _assert_invariants(self):
+        """The global invariants, over every record of the test's stations."""
+        env = self.env
+        env.invalidate_all()
+        allow_self = env["ir.config_parameter"].sudo().get_param("village_service.allow_self_closeout")
+        for ticket in env["helpdesk.ticket"].search([("team_id.is_station", "=", True)]):
+            label = f"{ticket.number} ({ticket.closeout_state})"
+            if ticket.closeout_state == "closed":
+                self.assertTrue((ticket.rectification_measure or "").strip(), label)
+                self.assertTrue(ticket.rectified_by_id and ticket.date_rectified, label)
+                self.assertTrue(ticket.closeout_by_id and ticket.date_closeout, label)
+                self.assertTrue(ticket.stage_id.closed, label)
+                if not allow_self:
+                    self.assertNotEqual(ticket.closeout_by_id, ticket.rectified_by_id, label)
+            if ticket.village_id.village_station_id:
+                self.assertEqual(ticket.team_id, ticket.village_id.village_station_id, label)
+        for model in ("village.meeting", "village.agreement", "crm.lead"):
+            for record in env[model].search([("village_id.village_station_id", "!=", False)]):
+                self.assertEqual(record.station_id, record.village_id.village_station_id, f"{model} {record.id}")
+        for group in env["village.chat.group"].search([]):
+            self.assertLessEqual(len(group.village_ids.village_station_id), 1, group.name)
+        for agreement in env["village.agreement"].search([("state", "=", "active")]):
+            self.assertTrue(
+                agreement.date_signed and agreement.village_signatory_id and agreement.station_signatory_id,
+                agreement.name,
+            )
+
+
+models_magic = {"create_uid", "create_date", "write_uid", "write_date", "id", "display_name"}
