@@ -252,8 +252,7 @@ class HelpdeskTicket(models.Model):
             if ticket.team_id.is_station and station and ticket.team_id != station:
                 raise ValidationError(
                     self.env._(
-                        "%(village)s is served by %(station)s: its problem %(number)s cannot be given "
-                        "to %(team)s.",
+                        "%(village)s is served by %(station)s: its problem %(number)s cannot be given to %(team)s.",
                         village=ticket.village_id.name,
                         station=station.name,
                         number=ticket.number,
@@ -346,9 +345,7 @@ class HelpdeskTicket(models.Model):
     def _plan_when_complete(self):
         """A measure with a deadline is a plan: no extra tap needed in the field
         (the same test as the Plan button)."""
-        ready = self.filtered(
-            lambda t: t.closeout_state == "open" and t._has_measure() and t.rectification_deadline
-        )
+        ready = self.filtered(lambda t: t.closeout_state == "open" and t._has_measure() and t.rectification_deadline)
         if ready:
             ready._village_workflow_write({"closeout_state": "planned", "date_planned": fields.Datetime.now()})
 

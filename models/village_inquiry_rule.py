@@ -142,9 +142,9 @@ class VillageInquiryRule(models.Model):
     @api.model
     def _mark_overdue(self):
         today = self.env["helpdesk.ticket"]._village_today()
-        self.env["village.inquiry.state"].search([("status", "=", "due"), ("date_deadline", "<", today)]).status = (
-            "overdue"
-        )
+        self.env["village.inquiry.state"].search(
+            [("status", "=", "due"), ("date_deadline", "<", today)]
+        ).status = "overdue"
 
     @api.model
     def _schedule_batch(self, batch):

@@ -50,13 +50,12 @@ class VillageLinkGuard(models.AbstractModel):
         self._village_check_links(vals)
         if self.env.su:
             return
-        forged = [
-            name for name in vals if name in self._village_workflow_fields or self._village_is_derived(name)
-        ]
+        forged = [name for name in vals if name in self._village_workflow_fields or self._village_is_derived(name)]
         if forged:
             raise UserError(
                 self.env._(
-                    "%(fields)s of %(model)s cannot be written directly: they follow from its buttons and its other fields; nothing was changed.",
+                    "%(fields)s of %(model)s cannot be written directly: they follow from its buttons "
+                    "and its other fields; nothing was changed.",
                     fields=", ".join(self._fields[name]._description_string(self.env) for name in forged),
                     model=self.env["ir.model"]._get(self._name).name,
                 )

@@ -9,8 +9,13 @@ that a client may add. Each attempt must be refused and leave the record as it
 was; afterwards the global invariants hold. A new field of one of those kinds
 without a row fails `test_every_field_has_a_row`."""
 
+import re
+from datetime import timedelta
+
+from psycopg2 import IntegrityError
+
 from odoo import Command, fields
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common import VillageRpcMixin, VillageServiceCase
@@ -97,18 +102,17 @@ FIELDS = {
         "company_id": (FREE, "the company's own record rule applies"),
     },
     "village.daily.stat": {"station_id": (READONLY, "station_b")},
-    "village.digest.run": {
-        name: (READONLY, None)
-        for name in ("kind", "period_start", "period_end", "user_id", "email", "state", "mail_id", "date_sent", "error")
-    }
+    "village.digest.run": dict.fromkeys(
+        ("kind", "period_start", "period_end", "user_id", "email", "state", "mail_id", "date_sent", "error"),
+        (READONLY, None),
+    )
     | {"email_to": (DERIVED, None), "lang": (DERIVED, None)},
-    "village.inquiry.rule": {
-        name: (BUREAU, None) for name in ("activity_type_id", "interval_unit", "target", "care_tag_ids", "meeting_kind")
-    },
-    "village.inquiry.state": {
-        name: (READONLY, None)
-        for name in ("rule_id", "partner_id", "village_id", "station_id", "user_id", "activity_id", "status")
-    },
+    "village.inquiry.rule": dict.fromkeys(
+        ("activity_type_id", "interval_unit", "target", "care_tag_ids", "meeting_kind"), (BUREAU, None)
+    ),
+    "village.inquiry.state": dict.fromkeys(
+        ("rule_id", "partner_id", "village_id", "station_id", "user_id", "activity_id", "status"), (READONLY, None)
+    ),
     "mail.activity": {"inquiry_rule_id": (WORKFLOW, "inquiry_rule")},
     "helpdesk.ticket.team": {"require_closeout": (BUREAU, False)},
 }
@@ -253,7 +257,9 @@ class TestIntegrityAttacks(VillageRpcMixin, HttpCase, VillageServiceCase):
                         before = self._snapshot(target, [name])
                         reply = self.rpc(model, "write", [target.id], forged, context=context)
                         if "error" not in reply or self._snapshot(target, [name]) != before:
-                            failures.append(f"{login}: {model}.write({forged}, context={context}) ({kind}) went through")
+                            failures.append(
+                                f"{login}: {model}.write({forged}, context={context}) ({kind}) went through"
+                            )
                         if model in self.create_vals and kind in (WORKFLOW, DERIVED):
                             reply = self.rpc(model, "create", [{**self.create_vals[model], **forged}], context=context)
                             if "error" not in reply:
@@ -273,7 +279,9 @@ class TestIntegrityAttacks(VillageRpcMixin, HttpCase, VillageServiceCase):
         for model, vals in self.create_vals.items():
             reply = self.rpc(model, "create", [vals])
             self.assertNotIn("error", reply, f"{model}.create({vals}): {self._message(reply)}")
-        reply = self.rpc("helpdesk.ticket", "write", [self.ticket_a.id], {"rectification_measure": "Straighten the pole"})
+        reply = self.rpc(
+            "helpdesk.ticket", "write", [self.ticket_a.id], {"rectification_measure": "Straighten the pole"}
+        )
         self.assertNotIn("error", reply)
 
     @mute_logger("odoo.http", "odoo.sql_db", "odoo.models")
@@ -322,6 +330,67 @@ class TestIntegrityAttacks(VillageRpcMixin, HttpCase, VillageServiceCase):
             self.assertRefused(self.rpc("mail.activity", "write", activity.ids, vals))
         self.assertEqual(activity.res_id, self.village_a1.id)
 
+    @mute_logger("odoo.http", "odoo.models")
+    def test_measure_checks_agree(self):
+        """Finding 11: a measure of blanks with a deadline does not plan the
+        problem (as the Plan button refuses it), and the measure of a
+        rectified problem cannot be cleared."""
+        self.authenticate("vs_manager_a", "vs_manager_a")
+        deadline = fields.Date.to_string(self.env["helpdesk.ticket"]._village_today())
+        reply = self.rpc(
+            "helpdesk.ticket",
+            "write",
+            self.ticket_a.ids,
+            {"rectification_measure": "   ", "rectification_deadline": deadline},
+        )
+        self.assertNotIn("error", reply)
+        self.assertEqual(self._snapshot(self.ticket_a, ["closeout_state"])["closeout_state"], "open")
+        self.assertRefused(self.rpc("helpdesk.ticket", "action_plan", self.ticket_a.ids))
+        self.rpc("helpdesk.ticket", "write", self.ticket_a.ids, {"rectification_measure": "Straighten the pole"})
+        self.assertEqual(self._snapshot(self.ticket_a, ["closeout_state"])["closeout_state"], "planned")
+        self.assertNotIn("error", self.rpc("helpdesk.ticket", "action_rectify", self.ticket_a.ids))
+        for cleared in (False, "  "):
+            self.assertRefused(
+                self.rpc("helpdesk.ticket", "write", self.ticket_a.ids, {"rectification_measure": cleared})
+            )
+        self.assertEqual(
+            self._snapshot(self.ticket_a, ["rectification_measure"])["rectification_measure"], "Straighten the pole"
+        )
+
+    @mute_logger("odoo.http", "odoo.models")
+    def test_planned_when_planned(self):
+        """Finding 9: `date_planned` is the server's, never the client's, and a
+        close-out record is in order (planned <= rectified <= closed out) in the
+        database itself, the demo ledger included."""
+        self.authenticate("vs_manager_a", "vs_manager_a")
+        reply = self.rpc(
+            "helpdesk.ticket",
+            "write",
+            self.ticket_a.ids,
+            {
+                "rectification_measure": "m",
+                "rectification_deadline": "2099-01-01",
+                "date_planned": "2020-01-01 00:00:00",
+            },
+        )
+        self.assertRefused(reply)
+        self.assertFalse(self._snapshot(self.ticket_a, ["date_planned"])["date_planned"])
+        self.ticket_a.with_user(self.manager_a).write(
+            {"rectification_measure": "m", "rectification_deadline": "2099-01-01"}
+        )
+        self.ticket_a.with_user(self.manager_a).action_rectify()
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), self.env.cr.savepoint():
+            self.ticket_a.sudo().write({"date_planned": self.ticket_a.date_rectified + timedelta(hours=1)})
+            self.env.flush_all()
+        self.env.invalidate_all()
+        self.assertFalse(
+            self.env["helpdesk.ticket"].search_count([("date_closeout", "!=", False)])
+            and self.env["helpdesk.ticket"]
+            .search([("date_closeout", "!=", False)])
+            .filtered(lambda t: t.date_planned > t.date_closeout),
+            "problems planned after their close-out",
+        )
+
     def _assert_invariants(self):
         """The global invariants, over every record of the test's stations."""
         env = self.env
@@ -351,3 +420,37 @@ class TestIntegrityAttacks(VillageRpcMixin, HttpCase, VillageServiceCase):
 
 
 models_magic = {"create_uid", "create_date", "write_uid", "write_date", "id", "display_name"}
+
+
+@tagged("post_install", "-at_install")
+class TestPortalTeamChoice(HttpCase, VillageServiceCase):
+    def test_portal_contact_cannot_file_into_another_station(self):
+        """Finding 13: with helpdesk_mgmt's team choice on the portal, a village
+        contact who picks another station's team still files the problem with
+        their own village's station and account manager."""
+        self.env.company.helpdesk_mgmt_portal_select_team = True
+        (self.station_a | self.station_b).show_in_portal = True
+        contact = self.env["res.partner"].create(
+            {"name": "Test Villager A1", "email": "villager.a1@example.com", "village_parent_id": self.group_a1.id}
+        )
+        new_test_user(self.env, login="vs_portal_villager", groups="base.group_portal", partner_id=contact.id)
+        self.authenticate("vs_portal_villager", "vs_portal_villager")
+        form = self.url_open("/new/ticket", allow_redirects=False)
+        self.assertEqual(form.status_code, 200)
+        csrf = re.search(r'name="csrf_token"\s+(?:t-att-)?value="([^"]+)"', form.text).group(1)
+        response = self.url_open(
+            "/submitted/ticket",
+            data={
+                "csrf_token": csrf,
+                "subject": "Pole leaning at the A1 well",
+                "description": "x",
+                "team": self.station_b.id,
+            },
+            allow_redirects=False,
+        )
+        self.assertIn(response.status_code, (302, 303))
+        ticket = self.env["helpdesk.ticket"].search([("name", "=", "Pole leaning at the A1 well")])
+        self.assertEqual(len(ticket), 1)
+        self.assertEqual(
+            (ticket.village_id, ticket.team_id, ticket.user_id), (self.village_a1, self.station_a, self.manager_a)
+        )

@@ -190,7 +190,10 @@ class TestProblemLedger(LedgerCase):
     def test_reopen_counts_the_problem_as_open_again(self):
         ticket = self._rectified()
         self._closeout(ticket, self.head_a)
-        ticket.with_user(self.manager_a).action_reopen()
+        # a closed-out problem is part of the official record: the station reopens it
+        with self.assertRaises(UserError):
+            ticket.with_user(self.manager_a).action_reopen()
+        ticket.with_user(self.head_a).action_reopen()
         self.assertEqual(ticket.closeout_state, "planned")
         self.assertFalse(ticket.stage_id.closed)
         self.assertFalse(ticket.date_closeout)
@@ -221,22 +224,26 @@ class TestProblemLedger(LedgerCase):
         with self.assertRaises(ValidationError), self.env.cr.savepoint():
             ticket.with_user(self.bureau_user).rectification_measure = False
 
-    def test_overdue_follows_the_users_midnight(self):
+    def test_overdue_follows_the_service_areas_midnight(self):
         with moment(self.env, "2026-03-09 02:00:00"):
             ticket = self._problem()
             ticket.write({"rectification_measure": "Fix", "rectification_deadline": date(2026, 3, 10)})
-        # 16:30 UTC on the 10th is 00:30 on the 11th in Asia/Shanghai
+        # 16:30 UTC on the 10th is 00:30 on the 11th in Asia/Shanghai (Settings):
+        # overdue for every reader, whatever their own time zone
         with moment(self.env, "2026-03-10 16:30:00"):
-            shanghai = ticket.with_context(tz="Asia/Shanghai")
-            ticket.invalidate_recordset(["is_overdue"])
-            self.assertTrue(shanghai.is_overdue)
-            self.assertIn(ticket, shanghai.search([("is_overdue", "=", True)]))
-            utc = ticket.with_context(tz="UTC")
-            utc.invalidate_recordset(["is_overdue"])
-            self.assertFalse(utc.is_overdue)
-            self.assertNotIn(ticket, utc.search([("is_overdue", "=", True)]))
-            self.assertIn(ticket, utc.search([("is_overdue", "=", False)]))
+            for tz in ("Asia/Shanghai", "UTC", "Europe/Brussels"):
+                reader = ticket.with_context(tz=tz)
+                reader.invalidate_recordset(["is_overdue"])
+                self.assertTrue(reader.is_overdue, tz)
+                self.assertIn(ticket, reader.search([("is_overdue", "=", True)]), tz)
         with moment(self.env, "2026-03-10 15:30:00"):  # 23:30 on the 10th in Shanghai
+            for tz in ("Asia/Shanghai", "UTC"):
+                ticket.invalidate_recordset(["is_overdue"])
+                self.assertFalse(ticket.with_context(tz=tz).is_overdue, tz)
+                self.assertIn(ticket, ticket.with_context(tz=tz).search([("is_overdue", "=", False)]), tz)
+        # a service area in another zone moves the day for everyone
+        self.env["ir.config_parameter"].set_param("village_service.tz", "UTC")
+        with moment(self.env, "2026-03-10 16:30:00"):
             ticket.invalidate_recordset(["is_overdue"])
             self.assertFalse(ticket.with_context(tz="Asia/Shanghai").is_overdue)
 
