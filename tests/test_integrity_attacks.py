@@ -331,6 +331,31 @@ class TestIntegrityAttacks(VillageRpcMixin, HttpCase, VillageServiceCase):
         self.assertEqual(activity.res_id, self.village_a1.id)
 
     @mute_logger("odoo.http", "odoo.models")
+    def test_copies_start_the_workflow_again(self):
+        """A copy (the web client's Duplicate) of a closed-out problem, an active
+        agreement or a done meeting starts from the beginning of its workflow."""
+        today = self.env["helpdesk.ticket"]._village_today()
+        self.ticket_a.write({"rectification_measure": "m", "rectification_deadline": today})
+        self.ticket_a.with_user(self.manager_a).action_rectify()
+        self.ticket_a.with_user(self.head_a)._closeout(True)
+        self.agreement_a.write({"date_signed": today, "village_signatory_id": self.household_a1.id})
+        self.agreement_a.with_user(self.head_a).action_activate()
+        self.meeting_a.with_user(self.manager_a).action_done()
+        self.authenticate("vs_head_a", "vs_head_a")
+        for record, field, start in (
+            (self.ticket_a, "closeout_state", "open"),
+            (self.agreement_a, "state", "draft"),
+            (self.meeting_a, "state", "planned"),
+        ):
+            reply = self.rpc(record._name, "copy", record.ids)
+            self.assertNotIn("error", reply, f"{record._name}: {self._message(reply)}")
+            copy = record.browse(reply["result"])
+            self.assertEqual(copy[field], start, record._name)
+        copy = self.ticket_a.browse(self.rpc("helpdesk.ticket", "copy", self.ticket_a.ids)["result"])
+        self.assertFalse(copy.stage_id.closed)
+        self.assertFalse(copy.date_rectified or copy.rectified_by_id or copy.date_closeout or copy.closeout_by_id)
+
+    @mute_logger("odoo.http", "odoo.models")
     def test_measure_checks_agree(self):
         """Finding 11: a measure of blanks with a deadline does not plan the
         problem (as the Plan button refuses it), and the measure of a
