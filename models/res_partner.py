@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 # Which kinds of area may stand directly above each kind ("" = a household or
@@ -18,6 +18,16 @@ ALLOWED_PARENT_KINDS = {
 VILLAGE_STRUCTURE_FIELDS = ("village_kind", "village_parent_id", "village_station_id", "village_manager_id", "active")
 # Derived from the hierarchy, written by nobody (the ORM recomputes them)
 VILLAGE_DERIVED_FIELDS = ("village_id", "village_township_id")
+# One2many views of links kept on the other side: the ORM assigns the inverse
+# of a linked or unlinked line without the line's write() (no record rule, no
+# check), so a client may only create lines, edit them (their own write) or
+# delete them (their own unlink), and only in the area list; the others are read only.
+VILLAGE_LINE_COMMANDS = {
+    "village_child_ids": (Command.CREATE, Command.UPDATE, Command.DELETE),
+    "village_household_ids": (),
+    "village_contact_village_ids": (),
+    "village_agreement_ids": (),
+}
 
 
 class ResPartner(models.Model):
@@ -261,6 +271,17 @@ class ResPartner(models.Model):
         be partners the user may see. Unchanged values pass (an import of an
         exported file sends every column)."""
         self._village_check_links(vals)
+        for name, allowed in VILLAGE_LINE_COMMANDS.items():
+            if any(
+                not isinstance(command, (list, tuple)) or command[0] not in allowed for command in vals.get(name) or ()
+            ):
+                raise UserError(
+                    self.env._(
+                        "%(field)s: set the parent area, village or village contact on the partners "
+                        "(or agreements) themselves; nothing was changed.",
+                        field=self._village_field_names([name]),
+                    )
+                )
         derived = [name for name in VILLAGE_DERIVED_FIELDS if self._village_changes(partners, name, vals)]
         if derived:
             raise UserError(

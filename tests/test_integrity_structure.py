@@ -107,6 +107,31 @@ class TestIntegrityStructure(VillageRpcMixin, HttpCase, VillageServiceCase):
                 [[village], {"village_child_ids": [Command.link(township)]}],
                 {},
             ),
+            (
+                "group unlinked from my village",
+                "write",
+                [[village], {"village_child_ids": [Command.unlink(group)]}],
+                {},
+            ),
+            ("areas below my village cleared", "write", [[village], {"village_child_ids": [Command.clear()]}], {}),
+            (
+                "another station's household linked below my village",
+                "write",
+                [[village], {"village_child_ids": [Command.link(self.household_b1.id)]}],
+                {},
+            ),
+            (
+                "another station's household linked as a member",
+                "write",
+                [[village], {"village_household_ids": [Command.link(self.household_b1.id)]}],
+                {},
+            ),
+            (
+                "my household made contact of another station's village",
+                "write",
+                [[self.household_a1.id], {"village_contact_village_ids": [Command.link(self.village_b1.id)]}],
+                {},
+            ),
             ("village of another station", "create", [new_village], {}),
             ("new township", "create", [{"name": "Forged Town", "village_kind": "township"}], {}),
             ("copy of a village", "copy", [[village]], {}),
@@ -182,6 +207,17 @@ class TestIntegrityStructure(VillageRpcMixin, HttpCase, VillageServiceCase):
         self.assertNotIn("error", reply)
         self.env.invalidate_all()
         self.assertEqual(self.household_a1.village_township_id, self.township_b)
+        # derived links are derived for the bureau too
+        with mute_logger("odoo.http"):
+            for vals in (
+                {"village_household_ids": [Command.link(self.household_b1.id)]},
+                {"village_contact_village_ids": [Command.link(self.village_b1.id)]},
+                {"village_id": self.village_b1.id},
+            ):
+                self.assertRefused(self.rpc("res.partner", "write", [self.village_a1.id], vals))
+        self.env.invalidate_all()
+        self.assertEqual(self.household_b1.village_id, self.village_b1)
+        self.assertFalse(self.village_b1.village_contact_id)
         self.assertStructureHolds()
 
     def test_field_workers_edit_their_villages_only(self):
