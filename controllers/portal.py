@@ -8,10 +8,13 @@ from odoo.http import request
 
 
 class VillageCustomerPortal(CustomerPortalHelpdesk):
-    """Village contacts see the problems of their own village on the portal
-    (record rule `helpdesk_ticket_rule_portal`); a station's problem they may
-    not see answers 404, like one that does not exist, so ids cannot be
-    probed; tickets of other teams behave as in plain helpdesk_mgmt."""
+    """The appointed contact of a village (its `village_contact_id`) sees, and
+    may post on, every problem of that village on the portal (record rule
+    `helpdesk_ticket_rule_portal`; helpdesk_mgmt posts with read access); any
+    other portal user, a villager included, only their own problems. A
+    station's problem one may not see answers 404, like one that does not
+    exist, so ids cannot be probed; tickets of other teams behave as in plain
+    helpdesk_mgmt."""
 
     @http.route()
     def portal_my_ticket(self, ticket_id, access_token=None, **kw):
@@ -47,11 +50,12 @@ class VillageHelpdeskTicketController(HelpdeskTicketController):
         return super().support_ticket_close(**kw)
 
     def _prepare_submit_ticket_vals(self, **kw):
-        """A problem submitted by a village contact belongs to their village,
+        """A problem submitted by a villager or a village contact belongs to
+        their village (the contact's: the village they are the contact of),
         which routes it to the village's station and account manager."""
         vals = super()._prepare_submit_ticket_vals(**kw)
         partner = request.env.user.partner_id.sudo()
-        village = partner.village_id or partner.search([("village_contact_id", "=", partner.id)], limit=1)
+        village = partner.village_id or partner.village_contact_village_ids[:1]
         if village:
             vals["village_id"] = village.id
             if not vals.get("team_id") and village.village_station_id:

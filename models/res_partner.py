@@ -1,5 +1,5 @@
-from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 # Which kinds of area may stand directly above each kind ("" = a household or
 # any other contact of a village).
@@ -9,6 +9,24 @@ ALLOWED_PARENT_KINDS = {
     "community": ("township",),
     "group": ("village", "community"),
     "": ("village", "community", "group"),
+}
+
+# The structure of the service area, kept by the bureau (group_village_manager):
+# on an area partner (a township, village, community or village group) these
+# fields; a township as a whole (record rules); on any partner, the station and
+# account manager (only villages use them) and turning it into an area.
+VILLAGE_STRUCTURE_FIELDS = ("village_kind", "village_parent_id", "village_station_id", "village_manager_id", "active")
+# Derived from the hierarchy, written by nobody (the ORM recomputes them)
+VILLAGE_DERIVED_FIELDS = ("village_id", "village_township_id")
+# One2many views of links kept on the other side: the ORM assigns the inverse
+# of a linked or unlinked line without the line's write() (no record rule, no
+# check), so a client may only create lines, edit them (their own write) or
+# delete them (their own unlink), and only in the area list; the others are read only.
+VILLAGE_LINE_COMMANDS = {
+    "village_child_ids": (Command.CREATE, Command.UPDATE, Command.DELETE),
+    "village_household_ids": (),
+    "village_contact_village_ids": (),
+    "village_agreement_ids": (),
 }
 
 
@@ -79,6 +97,11 @@ class ResPartner(models.Model):
         "res.partner", "village_contact_id", string="Contact of the Villages", readonly=True
     )
     village_household_count = fields.Integer(string="Households")
+    village_structure_editable = fields.Boolean(
+        string="May Edit the Service Area",
+        compute="_compute_village_structure_editable",
+        help="Technical: the bureau edits the structure of the service area.",
+    )
     care_tag_ids = fields.Many2many("village.care.tag", string="Care Tags", help="e.g. elderly living alone")
     village_chat_group_ids = fields.Many2many(
         "village.chat.group",
@@ -95,6 +118,11 @@ class ResPartner(models.Model):
         string="Has an Active Agreement",
         compute="_compute_village_has_active_agreement",
         search="_search_village_has_active_agreement",
+    )
+
+    _village_household_count_positive = models.Constraint(
+        "CHECK(village_household_count >= 0)",
+        "The number of households of a village cannot be negative.",
     )
 
     @api.depends("village_kind", "village_parent_id.village_id")
@@ -114,6 +142,10 @@ class ResPartner(models.Model):
                 partner.village_township_id = partner
             else:
                 partner.village_township_id = partner.village_parent_id.village_township_id
+
+    @api.depends_context("uid")
+    def _compute_village_structure_editable(self):
+        self.village_structure_editable = self._village_may_edit_structure()
 
     def _compute_village_member_count(self):
         counts = dict(
@@ -196,6 +228,135 @@ class ResPartner(models.Model):
             parent=parent.name,
             parent_kind=kinds.get(parent.village_kind) or self.env._("household"),
         )
+
+    # Structure of the service area -----------------------------------------
+
+    @api.model
+    def _village_may_edit_structure(self):
+        """The bureau keeps the structure; scheduled jobs and the code's own
+        writes run in superuser mode, which no client reaches."""
+        return self.env.su or self.env.user.has_group("village_service.group_village_manager")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if self.env.su:
+            return super().create(vals_list)
+        # a client-sent default_<field> would set the field as well: dropped for
+        # the derived fields and (but for the bureau) the structure, checked for
+        # the parent area and the village contact
+        dropped = set(VILLAGE_DERIVED_FIELDS)
+        if not self._village_may_edit_structure():
+            dropped.update(("village_kind", "village_station_id", "village_manager_id"))
+        forged = {f"default_{name}" for name in dropped} & set(self.env.context)
+        partners = self.with_context({k: v for k, v in self.env.context.items() if k not in forged}) if forged else self
+        defaults = {
+            name: self.env.context[f"default_{name}"]
+            for name in ("village_parent_id", "village_contact_id")
+            if f"default_{name}" in self.env.context
+        }
+        for vals in vals_list:
+            partners._village_check_client_structure(partners.browse(), {**defaults, **vals})
+        return super(ResPartner, partners).create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su:
+            self._village_check_client_structure(self, vals)
+        return super().write(vals)
+
+    @api.model
+    def _village_check_client_structure(self, partners, vals):
+        """Refuse what a client may not change (on create `partners` is empty):
+        the derived village and township, for everyone; the structure, for all
+        but the bureau; a household's parent area and a village's contact must
+        be partners the user may see. Unchanged values pass (an import of an
+        exported file sends every column)."""
+        self._village_check_links(vals)
+        for name, allowed in VILLAGE_LINE_COMMANDS.items():
+            if any(
+                not isinstance(command, (list, tuple)) or command[0] not in allowed for command in vals.get(name) or ()
+            ):
+                raise UserError(
+                    self.env._(
+                        "%(field)s: set the parent area, village or village contact on the partners "
+                        "(or agreements) themselves; nothing was changed.",
+                        field=self._village_field_names([name]),
+                    )
+                )
+        derived = [name for name in VILLAGE_DERIVED_FIELDS if self._village_changes(partners, name, vals)]
+        if derived:
+            raise UserError(
+                self.env._(
+                    "%(fields)s: set by the parent area, never directly; nothing was changed.",
+                    fields=self._village_field_names(derived),
+                )
+            )
+        if not self._village_may_edit_structure():
+            areas = partners.filtered("village_kind")
+            forbidden = [
+                name
+                for name in ("village_kind", "village_station_id", "village_manager_id")
+                if self._village_changes(partners, name, vals)
+            ]
+            if areas:
+                forbidden += [
+                    name for name in ("village_parent_id", "active") if self._village_changes(areas, name, vals)
+                ]
+            # a township as a whole (the record rules say so for the app's users,
+            # this for anyone else who may write partners)
+            townships = areas.filtered(lambda p: p.village_kind == "township")
+            if townships:
+                forbidden += [
+                    name
+                    for name in vals
+                    if name in self._fields
+                    and name not in forbidden
+                    and (
+                        self._fields[name].type in ("one2many", "many2many")
+                        or self._village_changes(townships, name, vals)
+                    )
+                ]
+            if forbidden:
+                raise AccessError(
+                    self.env._(
+                        "%(fields)s: the service area (townships, villages, communities, village "
+                        "groups, their kind, parent area, station, account manager, archiving) is "
+                        "kept by the power supply bureau; nothing was changed.",
+                        fields=self._village_field_names(forbidden),
+                    )
+                )
+        # a household goes below an area the user may edit (their villages;
+        # for the bureau, those of its companies); a village's contact is a
+        # partner the user may see
+        for name, operation in (("village_parent_id", "write"), ("village_contact_id", "read")):
+            if vals.get(name) and self._village_changes(partners, name, vals):
+                try:
+                    self.browse(vals[name]).check_access(operation)
+                except AccessError as exc:
+                    raise AccessError(
+                        self.env._(
+                            "%(field)s: partner %(id)s is not one of yours; nothing was changed.",
+                            field=self._village_field_names([name]),
+                            id=vals[name],
+                        )
+                    ) from exc
+
+    @api.model
+    def _village_changes(self, partners, name, vals):
+        """Whether `vals` changes field `name` of `partners` (for a new
+        partner, `partners` empty: whether `vals` sets it)."""
+        if name not in vals:
+            return False
+        if not partners:
+            return bool(vals[name])
+        field = self._fields[name]
+        return any(
+            field.convert_to_record(field.convert_to_cache(vals[name], partner), partner) != partner[name]
+            for partner in partners
+        )
+
+    @api.model
+    def _village_field_names(self, names):
+        return ", ".join(self._fields[name]._description_string(self.env) for name in names)
 
     def _village_outside_user_stations(self):
         """The villages of `self` that the current user may not log work for:

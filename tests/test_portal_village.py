@@ -1,7 +1,8 @@
-"""The village contact on the helpdesk portal: the problems of their own
-village (status and rectification measure, not the internal notes), their
-own submissions routed to their village's station, and 404 on every other
-ticket id."""
+"""The village contact on the helpdesk portal: the problems of the village
+they are the appointed contact of (status and rectification measure, not the
+internal notes), their own submissions routed to their village's station, and
+404 on every other ticket id. Another portal user of the village (a villager)
+sees their own problems only."""
 
 import json
 import re
@@ -68,7 +69,11 @@ class TestPortalVillageContact(HttpCase, VillageServiceCase):
     def test_contact_sees_the_problems_of_their_village(self):
         self.assertEqual(self.ticket_a1.village_id, self.village_a1)
         self.assertEqual(self.ticket_a1.closeout_state, "planned")
-        for login in ("vs_portal_villager", "vs_portal_contact"):
+        # a villager of A1 does not see a neighbour's problem
+        self.authenticate("vs_portal_villager", "vs_portal_villager")
+        self.assertNotIn(self.ticket_a1.name, self._get("/my/tickets").text)
+        self.assertEqual(self._get(f"/my/ticket/{self.ticket_a1.id}").status_code, 404)
+        for login in ("vs_portal_contact",):
             with self.subTest(login=login):
                 self.authenticate(login, login)
                 listing = self._get("/my/tickets")
@@ -102,8 +107,8 @@ class TestPortalVillageContact(HttpCase, VillageServiceCase):
         self.assertIn("Rectified on", page.text)
 
     def test_other_ticket_ids_answer_404(self):
-        self.authenticate("vs_portal_villager", "vs_portal_villager")
-        mine = self.env["helpdesk.ticket"].with_user(self.portal_villager).search([])
+        self.authenticate("vs_portal_contact", "vs_portal_contact")
+        mine = self.env["helpdesk.ticket"].with_user(self.portal_contact).search([])
         self.assertEqual(mine, self.ticket_a1)
         all_ids = self.env["helpdesk.ticket"].with_context(active_test=False).search([]).ids
         probed = range(min(all_ids) - 3, max(all_ids) + 4)
@@ -164,8 +169,8 @@ class TestPortalVillageContact(HttpCase, VillageServiceCase):
         self.assertEqual(ticket.closeout_state, "open")
         self.assertTrue(response.headers["Location"].endswith(f"/my/ticket/{ticket.id}"))
         self.assertEqual(self._get(f"/my/ticket/{ticket.id}").status_code, 200)
-        # the villager of the same village sees it too, B1's contact does not
+        # another portal user of the same village does not see it, nor does B1's contact
         self.authenticate("vs_portal_villager", "vs_portal_villager")
-        self.assertEqual(self._get(f"/my/ticket/{ticket.id}").status_code, 200)
+        self.assertEqual(self._get(f"/my/ticket/{ticket.id}").status_code, 404)
         self.authenticate("vs_portal_b1", "vs_portal_b1")
         self.assertEqual(self._get(f"/my/ticket/{ticket.id}").status_code, 404)
