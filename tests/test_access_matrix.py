@@ -109,11 +109,11 @@ MATRIX = {
         "plain": NONE,
         "public": NONE,
     },
-    "village.inquiry.state": {
+    "village.inquiry.state": {  # kept by the scheduler and the activities: read-only to all
         "manager_a": ("r", ""),
         "manager_b": ("", "r"),
         "head_a": ("r", ""),
-        "bureau": ("rcwu", "rcwu"),
+        "bureau": ("r", "r"),
         "portal_a1": NONE,
         "plain": NONE,
         "public": NONE,
