@@ -70,6 +70,12 @@ class VillageDailyStat(models.Model):
         Ticket = self.env["helpdesk.ticket"]
         # raw SQL sees only what is flushed: pending writes of this transaction too
         Ticket.flush_model(TICKET_FIELDS)
+        visible = SQL("TRUE")
+        if not self.env.su:
+            # the reader's record rules: the figures count the problems they
+            # may see (the snapshot job and the digests run as superuser)
+            query = Ticket.with_context(active_test=False)._search([("team_id", "in", stations.ids or [0])])
+            visible = SQL("t.id IN %s", query.subselect())
         start = Ticket._village_day_start(date_from)
         end = Ticket._village_day_start(date_to + timedelta(days=1))
         rows = self.env.execute_query_dict(
@@ -94,12 +100,14 @@ class VillageDailyStat(models.Model):
                  WHERE t.team_id IN %(stations)s
                    AND t.active
                    AND t.create_date < %(end)s
+                   AND %(visible)s
               GROUP BY t.team_id
                 """,
                 start=start,
                 end=end,
                 last_day=date_to,
                 stations=tuple(stations.ids) or (0,),
+                visible=visible,
             )
         )
         empty = dict.fromkeys(FIGURES, 0)
