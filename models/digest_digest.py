@@ -1,3 +1,5 @@
+import pytz
+
 from odoo import fields, models
 from odoo.exceptions import AccessError
 from odoo.fields import Domain
@@ -78,9 +80,8 @@ class DigestDigest(models.Model):
     def _compute_kpi_village_problems_overdue_value(self):
         self._village_check_kpi_access()
         __, end, companies = self._get_kpi_compute_parameters()
-        Ticket = self.env["helpdesk.ticket"]
         end_dt = fields.Datetime.to_datetime(end) if end else fields.Datetime.now()
-        last_day = fields.Datetime.context_timestamp(Ticket.with_context(tz=Ticket._village_tz()), end_dt).date()
+        last_day = self._village_local_day(end_dt)
         overdue = self._village_problem_domain() & Domain(
             [
                 ("company_id", "in", companies.ids),
@@ -108,8 +109,14 @@ class DigestDigest(models.Model):
     def _compute_kpi_village_inquiries_on_time_value(self):
         self._village_check_kpi_access()
         start, end, __ = self._get_kpi_compute_parameters()
+        # `last_done` is a day of the service area: the period's bounds too,
+        # not their UTC dates (07:30 in Shanghai is the day before in UTC)
         count = self.env["village.inquiry.state"].search_count(
-            [("status", "=", "done"), ("last_done", ">=", start), ("last_done", "<", end)]
+            [
+                ("status", "=", "done"),
+                ("last_done", ">=", self._village_local_day(fields.Datetime.to_datetime(start))),
+                ("last_done", "<", self._village_local_day(fields.Datetime.to_datetime(end))),
+            ]
         )
         for digest in self:
             digest.kpi_village_inquiries_on_time_value = count
@@ -158,6 +165,12 @@ class DigestDigest(models.Model):
     def _village_check_kpi_access(self):
         if not self.env.user.has_group("village_service.group_village_user"):
             raise AccessError(self.env._("Do not have access, skip this data for user's digest email"))
+
+    def _village_local_day(self, moment):
+        """The day of the service area (Settings) at the UTC `moment`, whoever
+        receives the digest."""
+        tz = pytz.timezone(self.env["helpdesk.ticket"]._village_tz())
+        return pytz.utc.localize(moment).astimezone(tz).date()
 
     def _village_problem_domain(self):
         return Domain("team_id.is_station", "=", True)

@@ -2,6 +2,10 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
+# The station figures are for the village service's staff only, and each of
+# them sees what their record rules let them see (see _compute_dashboard).
+FIGURE_GROUPS = "village_service.group_village_user"
+
 
 class HelpdeskTicketTeam(models.Model):
     """A power supply station is a helpdesk team; the bureau is their parent team."""
@@ -17,41 +21,63 @@ class HelpdeskTicketTeam(models.Model):
         help="Tickets of this team reach a closed stage only by close-out (rectified, verified and struck off).",
     )
     village_ids = fields.One2many("res.partner", "village_station_id", string="Villages Served")
-    village_count = fields.Integer(compute="_compute_village_stats", string="Villages")
-    village_manager_ids = fields.Many2many("res.users", compute="_compute_village_stats", string="Account Managers")
+    village_count = fields.Integer(compute="_compute_village_stats", string="Villages", groups=FIGURE_GROUPS)
+    village_manager_ids = fields.Many2many(
+        "res.users", compute="_compute_village_stats", string="Account Managers", groups=FIGURE_GROUPS
+    )
     chat_group_coverage = fields.Float(
         compute="_compute_village_stats",
         string="WeChat Group Coverage (%)",
+        groups=FIGURE_GROUPS,
         help="Villages with at least one active customer-service WeChat group, out of all villages of the station.",
     )
 
-    agreement_count = fields.Integer(compute="_compute_agreement_stats", string="Agreements")
+    agreement_count = fields.Integer(compute="_compute_agreement_stats", string="Agreements", groups=FIGURE_GROUPS)
     agreement_coverage = fields.Float(
         compute="_compute_agreement_stats",
         string="Agreement Coverage (%)",
+        groups=FIGURE_GROUPS,
         help="Villages with an active service-point agreement, out of all villages of the station.",
     )
 
     # dashboard: this week and cumulative
-    dash_week_collected = fields.Integer(string="Collected This Week", compute="_compute_dashboard")
-    dash_week_rectified = fields.Integer(string="Rectified This Week", compute="_compute_dashboard")
-    dash_week_closed_out = fields.Integer(string="Closed Out This Week", compute="_compute_dashboard")
-    dash_total_collected = fields.Integer(string="Collected (cumulative)", compute="_compute_dashboard")
-    dash_total_rectified = fields.Integer(string="Rectified (cumulative)", compute="_compute_dashboard")
-    dash_total_closed_out = fields.Integer(string="Closed Out (cumulative)", compute="_compute_dashboard")
-    dash_overdue = fields.Integer(string="Overdue Problems", compute="_compute_dashboard")
-    dash_rectification_rate = fields.Float(string="Rectification Rate (%)", compute="_compute_dashboard")
-    dash_week_meetings = fields.Integer(string="Meetings This Week", compute="_compute_dashboard")
-    dash_inquiries_due = fields.Integer(string="Inquiries Due", compute="_compute_dashboard")
-    dash_inquiries_overdue = fields.Integer(string="Inquiries Overdue", compute="_compute_dashboard")
-    dash_demand_kw = fields.Float(string="Open Demand (kW)", compute="_compute_dashboard")
+    dash_week_collected = fields.Integer(
+        string="Collected This Week", compute="_compute_dashboard", groups=FIGURE_GROUPS
+    )
+    dash_week_rectified = fields.Integer(
+        string="Rectified This Week", compute="_compute_dashboard", groups=FIGURE_GROUPS
+    )
+    dash_week_closed_out = fields.Integer(
+        string="Closed Out This Week", compute="_compute_dashboard", groups=FIGURE_GROUPS
+    )
+    dash_total_collected = fields.Integer(
+        string="Collected (cumulative)", compute="_compute_dashboard", groups=FIGURE_GROUPS
+    )
+    dash_total_rectified = fields.Integer(
+        string="Rectified (cumulative)", compute="_compute_dashboard", groups=FIGURE_GROUPS
+    )
+    dash_total_closed_out = fields.Integer(
+        string="Closed Out (cumulative)", compute="_compute_dashboard", groups=FIGURE_GROUPS
+    )
+    dash_overdue = fields.Integer(string="Overdue Problems", compute="_compute_dashboard", groups=FIGURE_GROUPS)
+    dash_rectification_rate = fields.Float(
+        string="Rectification Rate (%)", compute="_compute_dashboard", groups=FIGURE_GROUPS
+    )
+    dash_week_meetings = fields.Integer(string="Meetings This Week", compute="_compute_dashboard", groups=FIGURE_GROUPS)
+    dash_inquiries_due = fields.Integer(string="Inquiries Due", compute="_compute_dashboard", groups=FIGURE_GROUPS)
+    dash_inquiries_overdue = fields.Integer(
+        string="Inquiries Overdue", compute="_compute_dashboard", groups=FIGURE_GROUPS
+    )
+    dash_demand_kw = fields.Float(string="Open Demand (kW)", compute="_compute_dashboard", groups=FIGURE_GROUPS)
 
     @api.depends("is_station")
     def _compute_require_closeout(self):
         for team in self:
             team.require_closeout = team.is_station
 
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_village_stats(self):
+        # with the reader's rights: the villages and groups they may see
         villages = self.env["res.partner"].search_fetch(
             [("village_station_id", "in", self.ids), ("village_kind", "in", ("village", "community"))],
             ["village_station_id", "village_manager_id"],
@@ -70,7 +96,9 @@ class HelpdeskTicketTeam(models.Model):
         action["context"] = {"default_village_station_id": self.id, "default_village_kind": "village"}
         return action
 
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_agreement_stats(self):
+        # with the reader's rights: the agreements and villages they may see
         counts = dict(
             self.env["village.agreement"]._read_group([("station_id", "in", self.ids)], ["station_id"], ["__count"])
         )
@@ -96,19 +124,21 @@ class HelpdeskTicketTeam(models.Model):
 
     # ------------------------------------------------------------------
     # Dashboard: this week and cumulative, a fixed number of queries for
-    # any number of stations
+    # any number of stations. Computed with the reader's rights: each figure
+    # counts the records their rules let them see, never a sudo() count of
+    # another station (the fields are for the village service's staff only).
     # ------------------------------------------------------------------
 
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_dashboard(self):
         stations = self.filtered("is_station")
-        today = self.env["helpdesk.ticket"]._village_today()
+        Ticket = self.env["helpdesk.ticket"]
+        today = Ticket._village_today()
         monday = today - timedelta(days=today.weekday())
-        figures = self.env["village.daily.stat"].sudo()._station_figures(stations, monday, today)
-        week_start = self.env["helpdesk.ticket"]._village_day_start(monday)
+        figures = self.env["village.daily.stat"]._station_figures(stations, monday, today)
+        week_start = Ticket._village_day_start(monday)
         meetings = dict(
-            self.env["village.meeting"]
-            .sudo()
-            ._read_group(
+            self.env["village.meeting"]._read_group(
                 [("station_id", "in", stations.ids), ("state", "=", "done"), ("date", ">=", week_start)],
                 ["station_id"],
                 ["__count"],
@@ -116,18 +146,14 @@ class HelpdeskTicketTeam(models.Model):
         )
         inquiries = {
             (station, status): count
-            for station, status, count in self.env["village.inquiry.state"]
-            .sudo()
-            ._read_group(
+            for station, status, count in self.env["village.inquiry.state"]._read_group(
                 [("station_id", "in", stations.ids), ("status", "in", ("due", "overdue"))],
                 ["station_id", "status"],
                 ["__count"],
             )
         }
         demand = dict(
-            self.env["crm.lead"]
-            .sudo()
-            ._read_group(
+            self.env["crm.lead"]._read_group(
                 [("station_id", "in", stations.ids), ("won_status", "!=", "lost")],
                 ["station_id"],
                 ["power_demand_kw:sum"],

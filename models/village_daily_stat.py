@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 TICKET_FIELDS = [
@@ -29,7 +29,12 @@ FIGURES = (
 class VillageDailyStat(models.Model):
     """Daily statistics of a station's problem ledger (日统计), one row per
     station and day, written by a scheduled job so that the figures of a past
-    day survive later edits of the tickets."""
+    day survive later edits of the tickets.
+
+    The rows are derived: written by `_snapshot` only (the job, or "Refresh
+    today"), read-only to every user (ACL). Days are the service area's
+    (Settings), whoever clicks. A row written after its day ended is final:
+    nothing rewrites it, neither the job, nor a refresh, nor a write."""
 
     _name = "village.daily.stat"
     _description = "Daily Problem Statistics"
@@ -56,7 +61,52 @@ class VillageDailyStat(models.Model):
         help="Rectified out of collected, cumulative to the day.",
     )
 
+    days_ago = fields.Integer(
+        compute="_compute_days_ago",
+        search="_search_days_ago",
+        help="Days between the row's day and today, in the service area's time zone.",
+    )
+
     _station_date_uniq = models.UniqueIndex("(station_id, date)")
+
+    def _compute_days_ago(self):
+        today = self.env["helpdesk.ticket"]._village_today()
+        for row in self:
+            row.days_ago = (today - row.date).days if row.date else 0
+
+    def _search_days_ago(self, operator, value):
+        """The search filters Today, Yesterday, Last 7 days: the service
+        area's days, not the browser's."""
+        today = self.env["helpdesk.ticket"]._village_today()
+        if operator in ("in", "not in"):
+            days = [today - timedelta(days=int(n)) for n in value if n is not False and n is not None]
+            return [("date", operator, days)]
+        reverse = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
+        if operator not in reverse or isinstance(value, bool) or not isinstance(value, int):
+            return NotImplemented
+        return [("date", reverse[operator], today - timedelta(days=value))]
+
+    # ------------------------------------------------------------------
+    # Derived rows: never written from outside the snapshot
+    # ------------------------------------------------------------------
+
+    def _is_final(self):
+        """Written after its day (of the service area) ended."""
+        self.ensure_one()
+        end = self.env["helpdesk.ticket"]._village_day_start(self.date + timedelta(days=1))
+        return bool(self.write_date and self.write_date >= end)
+
+    def write(self, vals):
+        final = self.filtered(lambda row: row._is_final())
+        if final:
+            raise UserError(
+                self.env._(
+                    "The statistics of %(days)s are final: they were written after the day ended and are "
+                    "never rewritten.",
+                    days=", ".join(sorted({fields.Date.to_string(day) for day in final.mapped("date")})),
+                )
+            )
+        return super().write(vals)
 
     # ------------------------------------------------------------------
     # The figures: one aggregate query for any number of stations
@@ -70,6 +120,12 @@ class VillageDailyStat(models.Model):
         Ticket = self.env["helpdesk.ticket"]
         # raw SQL sees only what is flushed: pending writes of this transaction too
         Ticket.flush_model(TICKET_FIELDS)
+        visible = SQL("TRUE")
+        if not self.env.su:
+            # the reader's record rules: the figures count the problems they
+            # may see (the snapshot job and the digests run as superuser)
+            query = Ticket.with_context(active_test=False)._search([("team_id", "in", stations.ids or [0])])
+            visible = SQL("t.id IN %s", query.subselect())
         start = Ticket._village_day_start(date_from)
         end = Ticket._village_day_start(date_to + timedelta(days=1))
         rows = self.env.execute_query_dict(
@@ -94,12 +150,14 @@ class VillageDailyStat(models.Model):
                  WHERE t.team_id IN %(stations)s
                    AND t.active
                    AND t.create_date < %(end)s
+                   AND %(visible)s
               GROUP BY t.team_id
                 """,
                 start=start,
                 end=end,
                 last_day=date_to,
                 stations=tuple(stations.ids) or (0,),
+                visible=visible,
             )
         )
         empty = dict.fromkeys(FIGURES, 0)
@@ -214,6 +272,9 @@ class VillageDailyStat(models.Model):
                 break  # out of time: the next run goes on from the last day written
 
     def action_refresh_today(self):
+        """Today's rows (the service area's today, whoever clicks) of the
+        user's stations, or of all for the bureau; `_snapshot` leaves final
+        rows alone."""
         stations = self.env.user.helpdesk_team_ids.filtered("is_station")
         if self.env.user.has_group("village_service.group_village_manager"):
             stations = self._all_stations()

@@ -154,7 +154,7 @@ class VillageDigestRun(models.Model):
 
     @api.model
     def _village_current_period(self, kind):
-        today = self.env["helpdesk.ticket"].with_context(tz=False)._village_today()
+        today = self.env["helpdesk.ticket"]._village_today()
         if kind == "weekly_report":
             monday = today - timedelta(days=today.weekday() + 7)
             return monday, monday + timedelta(days=6)
@@ -305,7 +305,7 @@ class VillageDigestRun(models.Model):
         line a dict {name, detail, url}. Built with the user's access rights,
         so only what they may see is listed. Extend with super() to add
         sections (inquiries, meetings, ...)."""
-        Ticket = self.env["helpdesk.ticket"].with_user(user).with_context(tz=self._village_area_tz())
+        Ticket = self.env["helpdesk.ticket"].with_user(user)
         mine = Domain("village_id.village_manager_id", "=", user.id) | Domain("user_id", "=", user.id)
         unrectified = Domain("closeout_state", "in", ("open", "planned"))
         overdue = Ticket.search(mine & unrectified & Domain("rectification_deadline", "<", day))
@@ -386,7 +386,8 @@ class VillageDigestRun(models.Model):
         # found with the recipient's rights; the labels are read as the job
         base_url = self.get_base_url()
         lines = []
-        for ticket in tickets.sudo().sorted(lambda t: (t.rectification_deadline or fields.Date.today(), t.id)):
+        today = self.env["helpdesk.ticket"]._village_today()
+        for ticket in tickets.sudo().sorted(lambda t: (t.rectification_deadline or today, t.id)):
             detail = ticket.village_id.name or ""
             if ticket.rectification_deadline:
                 detail = self.env._(
@@ -470,7 +471,7 @@ class VillageDigestRun(models.Model):
     @api.model
     def _village_area_tz(self):
         """The service area's time zone, never the (job) user's."""
-        return self.env["helpdesk.ticket"].with_context(tz=False)._village_tz()
+        return self.env["helpdesk.ticket"]._village_tz()
 
     @api.model
     def _village_all_stations(self):

@@ -19,6 +19,10 @@ class ReportCloseoutLedgerXlsx(models.AbstractModel):
         # rows are written in order and flushed: memory stays flat on large ledgers
         return {"constant_memory": True, "in_memory": False}
 
+    def _get_objs_for_report(self, docids, data):
+        """The stations printed, or the wizard's: checked as the PDF's."""
+        return self.env["report.village_service.report_weekly_station"]._stations_from_data(docids, data)
+
     def generate_xlsx_report(self, workbook, data, objs):
         weekly = self.env["report.village_service.report_weekly_station"]
         date_from, date_to = weekly._period_from_data(data)

@@ -1,4 +1,5 @@
 from odoo import models
+from odoo.exceptions import UserError
 
 
 class VillageDemandXlsx(models.AbstractModel):
@@ -13,7 +14,17 @@ class VillageDemandXlsx(models.AbstractModel):
         """Rows of the grid-planning report: the selected ones, or all the
         user may see when none is selected. A lead's row has the lead's id,
         so the report also prints from a selection of demands."""
-        ids = docids or (data or {}).get("context", {}).get("active_ids") or self.env.context.get("active_ids")
+        context = (data or {}).get("context")
+        ids = (
+            docids
+            or (context.get("active_ids") if isinstance(context, dict) else None)
+            or self.env.context.get("active_ids")
+        )
+        if ids and (
+            not isinstance(ids, (list, tuple))
+            or not all(isinstance(value, int) and not isinstance(value, bool) for value in ids)
+        ):
+            raise UserError(self.env._("The rows of the report are not valid: %(ids)s.", ids=repr(ids)))
         Report = self.env["village.demand.report"]
         return Report.search([("id", "in", ids)]) if ids else Report.search([])
 

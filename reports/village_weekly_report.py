@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -30,16 +30,81 @@ class ReportWeeklyStation(models.AbstractModel):
 
     @api.model
     def _default_period(self):
-        """Last week, Monday to Sunday, in the users' time zone."""
+        """Last week, Monday to Sunday, of the service area's calendar."""
         today = self.env["helpdesk.ticket"]._village_today()
         monday = today - timedelta(days=today.weekday() + 7)
         return monday, monday + timedelta(days=6)
 
+    # A report covers at most a year, between these days: beyond them a day
+    # boundary overflows (year 9999) and no ledger has data.
+    _period_min = date(1970, 1, 1)
+    _period_max = date(2100, 12, 31)
+    _period_max_days = 366
+
+    @api.model
+    def _period_error(self, date_from, date_to):
+        """Why [date_from, date_to] is not a period a report can cover, or None."""
+        if date_to < date_from:
+            return self.env._("The end of the period cannot be before its start.")
+        if date_from < self._period_min or date_to > self._period_max:
+            return self.env._(
+                "The period must lie between %(min)s and %(max)s.",
+                min=fields.Date.to_string(self._period_min),
+                max=fields.Date.to_string(self._period_max),
+            )
+        if (date_to - date_from).days + 1 > self._period_max_days:
+            return self.env._("A report covers at most one year (%(days)s days).", days=self._period_max_days)
+        return None
+
     @api.model
     def _period_from_data(self, data):
-        if data and data.get("date_from") and data.get("date_to"):
-            return fields.Date.to_date(data["date_from"]), fields.Date.to_date(data["date_to"])
-        return self._default_period()
+        """The period of a report request (the wizard's, or a URL's options,
+        which a client may forge): checked, or a UserError."""
+        data = data or {}
+        values = (data.get("date_from"), data.get("date_to"))
+        if not any(values):
+            return self._default_period()
+        period = []
+        for value in values:
+            try:
+                day = fields.Date.to_date(value) if isinstance(value, str) else None
+            except ValueError:
+                day = None
+            if not day:
+                raise UserError(
+                    self.env._("The period of the report is not valid: %(value)s is not a date.", value=repr(value))
+                )
+            period.append(day)
+        error = self._period_error(*period)
+        if error:
+            raise UserError(error)
+        return tuple(period)
+
+    @api.model
+    def _stations_from_data(self, docids, data):
+        """The stations of a report request: the records printed, or the
+        wizard's `station_ids` (the web client sends a wizard's report with its
+        data and without the records). Integers of stations the reader may
+        read, or a UserError."""
+        ids = docids or (data or {}).get("station_ids")
+        if not ids:
+            raise UserError(self.env._("Choose at least one power supply station for the report."))
+        if not isinstance(ids, (list, tuple)) or not all(
+            isinstance(value, int) and not isinstance(value, bool) and value > 0 for value in ids
+        ):
+            raise UserError(self.env._("The stations of the report are not valid: %(ids)s.", ids=repr(ids)))
+        stations = self.env["helpdesk.ticket.team"].browse(ids)
+        existing = stations.exists()
+        existing.check_access("read")
+        missing_or_not_stations = stations - existing.filtered("is_station")
+        if missing_or_not_stations:
+            raise UserError(
+                self.env._(
+                    "These records are not power supply stations: %(ids)s.",
+                    ids=", ".join(str(station_id) for station_id in missing_or_not_stations.ids),
+                )
+            )
+        return stations
 
     @api.model
     def _weekly_values(self, stations, date_from, date_to, ticket_fields=None):
@@ -47,8 +112,9 @@ class ReportWeeklyStation(models.AbstractModel):
         stations and tickets. The tickets come with `ticket_fields` read
         (LEDGER_FIELDS by default); a caller that reads the rest by chunks asks
         for fewer."""
-        if date_to < date_from:
-            raise UserError(self.env._("The end of the period cannot be before its start."))
+        error = self._period_error(date_from, date_to)
+        if error:
+            raise UserError(error)
         Stat = self.env["village.daily.stat"]
         Stat._check_station_access(stations)
         figures = Stat._station_figures(stations, date_from, date_to)
@@ -92,10 +158,10 @@ class ReportWeeklyStation(models.AbstractModel):
 
     @api.model
     def _get_report_values(self, docids, data=None):
-        stations = self.env["helpdesk.ticket.team"].browse(docids)
+        stations = self._stations_from_data(docids, data)
         date_from, date_to = self._period_from_data(data)
         return {
-            "doc_ids": docids,
+            "doc_ids": stations.ids,
             "doc_model": "helpdesk.ticket.team",
             "docs": stations,
             "date_from": date_from,

@@ -128,11 +128,12 @@ MATRIX = {
         "plain": NONE,
         "public": NONE,
     },
+    # derived rows, written by the snapshot job only: read-only to everyone
     "village.daily.stat": {
         "manager_a": ("r", ""),
         "manager_b": ("", "r"),
         "head_a": ("r", ""),
-        "bureau": ("rcwu", "rcwu"),
+        "bureau": ("r", "r"),
         "portal_a1": NONE,
         "plain": NONE,
         "public": NONE,

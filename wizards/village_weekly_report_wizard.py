@@ -32,12 +32,21 @@ class VillageWeeklyReportWizard(models.TransientModel):
 
     @api.constrains("date_from", "date_to")
     def _check_period(self):
+        """At most a year, from <= to, within the years a report can cover."""
+        Weekly = self.env["report.village_service.report_weekly_station"]
         for wizard in self:
-            if wizard.date_to < wizard.date_from:
-                raise ValidationError(self.env._("The end of the period cannot be before its start."))
+            error = Weekly._period_error(wizard.date_from, wizard.date_to)
+            if error:
+                raise ValidationError(error)
 
     def _report_data(self):
-        return {"date_from": fields.Date.to_string(self.date_from), "date_to": fields.Date.to_string(self.date_to)}
+        # the web client sends a report with data to /report/<type>/<name>
+        # without the records: the stations travel in the data
+        return {
+            "date_from": fields.Date.to_string(self.date_from),
+            "date_to": fields.Date.to_string(self.date_to),
+            "station_ids": self.station_ids.ids,
+        }
 
     def action_print_pdf(self):
         self.ensure_one()
