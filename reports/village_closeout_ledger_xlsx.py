@@ -1,3 +1,5 @@
+import pytz
+
 from odoo import models
 
 from .village_weekly_report import LEDGER_FIELDS
@@ -35,7 +37,11 @@ class ReportCloseoutLedgerXlsx(models.AbstractModel):
         header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
         date_fmt = workbook.add_format({"num_format": "yyyy-mm-dd"})
         red = workbook.add_format({"font_color": "#C00000"})
-        states = self.env["helpdesk.ticket"]._closeout_state_labels()
+        Ticket = self.env["helpdesk.ticket"]
+        states = Ticket._closeout_state_labels()
+        # the service area's calendar, whoever downloads: a problem logged at
+        # 06:06 in Beijing is of that day, not of the UTC day before
+        tz = pytz.timezone(Ticket._village_tz())
 
         summary = workbook.add_worksheet(self.env._("Summary"))
         summary.write(0, 0, self.env._("Close-out Ledger %(start)s – %(end)s", start=date_from, end=date_to), bold)
@@ -82,14 +88,16 @@ class ReportCloseoutLedgerXlsx(models.AbstractModel):
             sheet = workbook.add_worksheet(name)
             for col, title in enumerate(ledger_columns):
                 sheet.write(0, col, title, header)
-            overdue_ids = set(report["overdue_tickets"].ids)
             tickets = report["open_tickets"] | report["closed_tickets"]
             # write_string: no guessing of numbers and links in each cell
             for row, ticket in enumerate(self._ledger_chunks(tickets), start=1):
-                is_overdue = ticket.id in overdue_ids
+                # overdue as the ledger and the dashboard count it (the
+                # deadline is before the service area's today), not as of
+                # the end of the period
+                is_overdue = ticket.is_overdue
                 sheet.write_string(row, 0, ticket.number or "")
                 sheet.write_string(row, 1, ticket.name)
-                sheet.write_datetime(row, 2, ticket.create_date, date_fmt)
+                sheet.write_datetime(row, 2, self._local(ticket.create_date, tz), date_fmt)
                 sheet.write_string(row, 3, ticket.village_id.name or "")
                 sheet.write_string(row, 4, ticket.partner_id.name or "")
                 sheet.write_string(row, 5, ticket.user_id.name or "")
@@ -99,9 +107,9 @@ class ReportCloseoutLedgerXlsx(models.AbstractModel):
                     sheet.write_datetime(row, 8, ticket.rectification_deadline, date_fmt)
                 sheet.write_string(row, 9, states.get(ticket.closeout_state, ""), red if is_overdue else None)
                 if ticket.date_rectified:
-                    sheet.write_datetime(row, 10, ticket.date_rectified, date_fmt)
+                    sheet.write_datetime(row, 10, self._local(ticket.date_rectified, tz), date_fmt)
                 if ticket.date_closeout:
-                    sheet.write_datetime(row, 11, ticket.date_closeout, date_fmt)
+                    sheet.write_datetime(row, 11, self._local(ticket.date_closeout, tz), date_fmt)
                 sheet.write_string(row, 12, yes if is_overdue else "", red)
             sheet.set_column(0, 0, 12)
             sheet.set_column(1, 1, 36)
@@ -120,6 +128,12 @@ class ReportCloseoutLedgerXlsx(models.AbstractModel):
                 chunk[link].fetch(["name"])
             yield from chunk
             self.env.invalidate_all()
+
+    @staticmethod
+    def _local(value, tz):
+        """A stored (naive UTC) datetime as the wall clock of `tz`, naive:
+        a spreadsheet cell has no time zone."""
+        return pytz.utc.localize(value).astimezone(tz).replace(tzinfo=None)
 
     @staticmethod
     def _sheet_name(name, used):
