@@ -123,6 +123,17 @@ class HelpdeskTicket(models.Model):
     # Computes
     # ------------------------------------------------------------------
 
+    @api.depends("number", "name")
+    def _compute_display_name(self):
+        # helpdesk_mgmt's "number - name" reads "/ - False" on a new problem
+        # (number "/" until saved, no title yet): show what is known
+        for ticket in self:
+            number = ticket.number if ticket.number and ticket.number != "/" else ""
+            if number and ticket.name:
+                ticket.display_name = f"{number} - {ticket.name}"
+            else:
+                ticket.display_name = number or ticket.name or self.env._("New Problem")
+
     @api.depends("partner_id")
     def _compute_village_id(self):
         for ticket in self:
