@@ -21,6 +21,7 @@ class VillageCoverageReport(models.Model):
             "village_township_id",
             "village_station_id",
             "village_manager_id",
+            "village_household_count",
         ],
     }
 
@@ -34,6 +35,12 @@ class VillageCoverageReport(models.Model):
     station_id = fields.Many2one("helpdesk.ticket.team", string="Power Supply Station", readonly=True)
     manager_id = fields.Many2one("res.users", string="Account Manager", readonly=True)
     village_count = fields.Integer(string="Villages", readonly=True, aggregator="sum")
+    household_count = fields.Integer(
+        string="Households",
+        readonly=True,
+        aggregator="sum",
+        help="The households entered on the village or community; its village groups are a part of it, not added.",
+    )
     chat_group_covered = fields.Integer(string="Villages with a WeChat Group", readonly=True, aggregator="sum")
     chat_group_coverage = fields.Float(string="WeChat Group Coverage (%)", readonly=True, aggregator="avg")
     agreement_covered = fields.Integer(string="Villages with an Active Agreement", readonly=True, aggregator="sum")
@@ -50,6 +57,9 @@ class VillageCoverageReport(models.Model):
                    v.village_station_id AS station_id,
                    v.village_manager_id AS manager_id,
                    1 AS village_count,
+                   -- the village's own count: one row per village, its groups
+                   -- (which divide the same households) have no row
+                   COALESCE(v.village_household_count, 0) AS household_count,
                    CASE WHEN cg.village_id IS NULL THEN 0 ELSE 1 END AS chat_group_covered,
                    CASE WHEN cg.village_id IS NULL THEN 0.0 ELSE 100.0 END AS chat_group_coverage,
                    CASE WHEN ag.village_id IS NULL THEN 0 ELSE 1 END AS agreement_covered,

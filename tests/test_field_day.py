@@ -222,3 +222,24 @@ class TestFieldDay(VillageRpcMixin, HttpCase, VillageServiceCase):
             .create({"name": "Sagging line", "description": "x", "partner_id": self.household_a1.id})
         )
         self.assertEqual(ticket.display_name, f"{ticket.number} - Sagging line")
+
+    # -- 4. households count households, not groups on top -------------------
+
+    def test_coverage_households_do_not_add_village_groups(self):
+        """A village of 300 households with a group of 120 of them: the
+        station's and the village's households are 300, not 420."""
+        self.village_a1.sudo().village_household_count = 300
+        self.group_a1.sudo().village_household_count = 120
+        self.village_a2.sudo().village_household_count = 50
+        self.env.flush_all()
+        self.authenticate("vs_head_a", "vs_head_a")
+
+        def households(domain, groupby):
+            reply = self.rpc(
+                "village.coverage.report", "formatted_read_group", domain, groupby, ["household_count:sum"]
+            )
+            self.assertNotIn("error", reply, reply.get("error"))
+            return [group["household_count:sum"] for group in reply["result"]]
+
+        self.assertEqual(households([("village_id", "=", self.village_a1.id)], []), [300])
+        self.assertEqual(households([("station_id", "=", self.station_a.id)], ["station_id"]), [350])
