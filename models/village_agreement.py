@@ -36,6 +36,25 @@ class VillageAgreement(models.Model):
     _description = "Service-Point Agreement"
     _inherit = ["village.link.guard", "mail.thread", "mail.activity.mixin"]
     _order = "date_start desc, id desc"
+    # the agreement's life: written by action_activate/_terminate/action_renew
+    # and the scheduler only, never from a client's values
+    _village_workflow_fields = (
+        "state",
+        "date_terminated",
+        "termination_reason",
+        "renewed_from_id",
+        "renewal_reminded",
+    )
+    # what was signed: frozen once the agreement leaves the draft state
+    _village_signed_fields = (
+        "village_id",
+        "station_id",
+        "village_signatory_id",
+        "station_signatory_id",
+        "date_signed",
+        "date_start",
+        "service_ids",
+    )
 
     # records processed per committed batch by the scheduler
     _cron_batch_size = 100
@@ -108,7 +127,12 @@ class VillageAgreement(models.Model):
         help="Who signs for the power supply station.",
     )
     date_signed = fields.Date(string="Signed on", tracking=True, copy=False)
-    date_start = fields.Date(string="Start Date", required=True, default=fields.Date.context_today, tracking=True)
+    date_start = fields.Date(
+        string="Start Date",
+        required=True,
+        default=lambda self: self.env["helpdesk.ticket"]._village_today(),
+        tracking=True,
+    )
     date_end = fields.Date(string="End Date", tracking=True, help="Leave empty for an open-ended agreement.")
     service_ids = fields.Many2many(
         "village.agreement.service",
@@ -135,8 +159,12 @@ class VillageAgreement(models.Model):
 
     @api.depends("village_id")
     def _compute_station_id(self):
+        # when the bureau moves a village to another station, its agreements
+        # keep the station that signed them (no dependency on the village's
+        # station); a later change of their village or station must agree
+        # with the village again (_check_station_of_village)
         for agreement in self:
-            agreement.station_id = agreement.village_id.village_station_id or agreement.station_id
+            agreement.station_id = agreement.village_id.village_station_id
 
     @api.depends("village_id")
     def _compute_manager_id(self):
@@ -196,6 +224,35 @@ class VillageAgreement(models.Model):
                     )
                 )
 
+    @api.constrains("state", "date_signed", "village_signatory_id", "station_signatory_id")
+    def _check_signed(self):
+        """An agreement that is or was in force was signed by both parties,
+        whoever wrote it (import, script, data file)."""
+        for agreement in self.filtered(lambda a: a.state != "draft"):
+            if not (agreement.date_signed and agreement.village_signatory_id and agreement.station_signatory_id):
+                raise ValidationError(
+                    self.env._(
+                        "Agreement %(name)s is %(state)s: it needs its sign date and both signatories.",
+                        name=agreement.name,
+                        state=agreement._state_label(),
+                    )
+                )
+
+    @api.constrains("station_id", "village_id")
+    def _check_station_of_village(self):
+        for agreement in self:
+            station = agreement.village_id.sudo().village_station_id
+            if agreement.station_id != station:
+                raise ValidationError(
+                    self.env._(
+                        "%(village)s is served by %(station)s: agreement %(name)s cannot be given to %(other)s.",
+                        village=agreement.village_id.name,
+                        station=station.name or self.env._("no station"),
+                        name=agreement.name,
+                        other=agreement.station_id.name or self.env._("no station"),
+                    )
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
         new = self.env._("New")
@@ -203,6 +260,21 @@ class VillageAgreement(models.Model):
             if not vals.get("name") or vals["name"] == new:
                 vals["name"] = self.env["ir.sequence"].next_by_code("village.agreement") or new
         return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su:
+            signed = [name for name in self._village_signed_fields if name in vals]
+            for agreement in self.filtered(lambda a: a.state != "draft") if signed else ():
+                raise UserError(
+                    self.env._(
+                        "Agreement %(name)s is %(state)s: what was signed (%(fields)s) cannot be changed; "
+                        "renew it, or terminate it and draft a new one.",
+                        name=agreement.name,
+                        state=agreement._state_label(),
+                        fields=", ".join(self._fields[name]._description_string(self.env) for name in signed),
+                    )
+                )
+        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_active_or_expired(self):
@@ -244,7 +316,7 @@ class VillageAgreement(models.Model):
                         missing=", ".join(missing),
                     )
                 )
-        self.write({"state": "active"})
+        self._village_workflow_write({"state": "active"})
         return True
 
     def _check_can_terminate(self):
@@ -271,11 +343,20 @@ class VillageAgreement(models.Model):
         }
 
     def _terminate(self, reason, date=None):
+        """Terminate in force agreements (the wizard's confirmation): a station
+        head or the bureau decides it, as the wizard is theirs (a client can
+        call the wizard's button without its form); the termination takes
+        effect now, so its date is not in the future."""
+        if not self.env.su and not self.env.user.has_group("village_service.group_village_station"):
+            raise UserError(self.env._("Only a station head or the bureau can terminate an agreement."))
         self._check_can_terminate()
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason for terminating the agreement."))
-        date = date or fields.Date.context_today(self)
-        self.write({"state": "terminated", "date_terminated": date, "termination_reason": reason})
+        today = self.env["helpdesk.ticket"]._village_today()
+        date = fields.Date.to_date(date) or today
+        if date > today:
+            raise UserError(self.env._("An agreement cannot be terminated in the future (%(date)s).", date=date))
+        self._village_workflow_write({"state": "terminated", "date_terminated": date, "termination_reason": reason})
         for agreement in self:
             agreement.message_post(
                 body=self.env._("Agreement terminated on %(date)s. Reason: %(reason)s", date=date, reason=reason),
@@ -290,7 +371,7 @@ class VillageAgreement(models.Model):
             term = relativedelta(self.date_end + timedelta(days=1), self.date_start)
             date_end = date_start + term - timedelta(days=1)
         else:
-            date_start = fields.Date.context_today(self)
+            date_start = self.env["helpdesk.ticket"]._village_today()
             date_end = False
         return {
             "village_id": self.village_id.id,
@@ -303,7 +384,6 @@ class VillageAgreement(models.Model):
             "service_ids": [fields.Command.set(self.service_ids.ids)],
             "service_point_address": self.service_point_address,
             "note": self.note,
-            "renewed_from_id": self.id,
         }
 
     def action_renew(self):
@@ -325,7 +405,10 @@ class VillageAgreement(models.Model):
                         renewal=open_renewal[0].name,
                     )
                 )
-            renewals |= self.create(agreement._renewal_values())
+            # created with the user's rights, then linked as the workflow does
+            renewal = self.create(agreement._renewal_values())
+            renewal._village_workflow_write({"renewed_from_id": agreement.id})
+            renewals |= renewal
         for agreement, renewal in zip(self, renewals, strict=True):
             agreement.message_post(
                 body=self.env._("Renewal %(renewal)s drafted.", renewal=renewal.name),
@@ -364,11 +447,12 @@ class VillageAgreement(models.Model):
 
     @api.model
     def _expire_domain(self):
-        return [("state", "=", "active"), ("date_end", "<", fields.Date.context_today(self))]
+        # the service area's day, whoever runs the job
+        return [("state", "=", "active"), ("date_end", "<", self.env["helpdesk.ticket"]._village_today())]
 
     @api.model
     def _remind_domain(self):
-        limit = fields.Date.context_today(self) + timedelta(days=self._renewal_reminder_days())
+        limit = self.env["helpdesk.ticket"]._village_today() + timedelta(days=self._renewal_reminder_days())
         return [
             ("state", "=", "active"),
             ("renewal_reminded", "=", False),
@@ -377,7 +461,7 @@ class VillageAgreement(models.Model):
         ]
 
     def _expire(self):
-        self.write({"state": "expired"})
+        self._village_workflow_write({"state": "expired"})
 
     def _schedule_renewal_activity(self):
         for agreement in self:
@@ -389,7 +473,7 @@ class VillageAgreement(models.Model):
                     summary=self.env._("Renew agreement %(name)s", name=agreement.name),
                     user_id=(agreement.manager_id or agreement.station_id.user_id or self.env.user).id,
                 )
-        self.write({"renewal_reminded": True})
+        self._village_workflow_write({"renewal_reminded": True})
 
     @api.model
     def _cron_expire_and_remind(self):

@@ -184,7 +184,7 @@ class TestVillageAgreement(VillageServiceCase):
     def test_active_and_expired_agreements_are_archived_not_deleted(self):
         active = self._active()
         expired = self._active(self.village_a2)
-        expired.state = "expired"
+        expired.sudo()._expire()  # as the scheduler does
         for agreement in active | expired:
             with self.assertRaisesRegex(UserError, "archive"), self.env.cr.savepoint():
                 agreement.with_user(self.bureau_user).unlink()

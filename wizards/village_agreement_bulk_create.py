@@ -17,7 +17,11 @@ class VillageAgreementBulkCreate(models.TransientModel):
         domain="[('village_kind', 'in', ('village', 'community'))]",
         default=lambda self: self._default_village_ids(),
     )
-    date_start = fields.Date(string="Start Date", required=True, default=fields.Date.context_today)
+    date_start = fields.Date(
+        string="Start Date",
+        required=True,
+        default=lambda self: self.env["helpdesk.ticket"]._village_today(),
+    )
     term_years = fields.Integer(string="Term (years)", default=3, help="0 for open-ended agreements.")
     service_ids = fields.Many2many(
         "village.agreement.service",

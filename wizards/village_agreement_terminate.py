@@ -12,7 +12,11 @@ class VillageAgreementTerminate(models.TransientModel):
             self.env.context.get("active_model") == "village.agreement" and self.env.context.get("active_ids")
         ),
     )
-    date = fields.Date(string="Terminated on", required=True, default=fields.Date.context_today)
+    date = fields.Date(
+        string="Terminated on",
+        required=True,
+        default=lambda self: self.env["helpdesk.ticket"]._village_today(),
+    )
     reason = fields.Text(required=True)
 
     def action_confirm(self):
