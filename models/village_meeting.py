@@ -1,3 +1,4 @@
+from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -20,6 +21,8 @@ class VillageMeeting(models.Model):
     _description = "Village Meeting"
     _inherit = ["village.link.guard", "mail.thread", "mail.activity.mixin"]
     _order = "date desc, id desc"
+    # planned -> done / cancelled -> planned: action_done/action_cancel/action_plan only
+    _village_workflow_fields = ("state",)
 
     name = fields.Char(
         string="Title",
@@ -46,6 +49,7 @@ class VillageMeeting(models.Model):
     state = fields.Selection(
         [("planned", "Planned"), ("done", "Done"), ("cancelled", "Cancelled")],
         required=True,
+        readonly=True,
         default="planned",
         index=True,
         tracking=True,
@@ -102,6 +106,11 @@ class VillageMeeting(models.Model):
     lead_count = fields.Integer(string="Demand Count", compute="_compute_lead_count")
     company_id = fields.Many2one("res.company", default=lambda self: self.env.company, index=True)
 
+    _duration_positive = models.Constraint("CHECK(duration >= 0)", "The duration of a meeting cannot be negative.")
+    _attendee_count_positive = models.Constraint(
+        "CHECK(attendee_count >= 0)", "The attendee count of a meeting cannot be negative."
+    )
+
     @api.depends("kind", "village_id")
     def _compute_name(self):
         kinds = dict(self._fields["kind"]._description_selection(self.env))
@@ -117,9 +126,12 @@ class VillageMeeting(models.Model):
 
     @api.depends("village_id")
     def _compute_station_id(self):
+        # when the bureau moves a village to another station, its meetings stay
+        # with the station that held them (no dependency on the village's
+        # station); a later change of their village or station must agree with
+        # the village again (_check_station_of_village)
         for meeting in self:
-            if meeting.village_id.village_station_id:
-                meeting.station_id = meeting.village_id.village_station_id
+            meeting.station_id = meeting.village_id.village_station_id
 
     def _compute_ticket_count(self):
         counts = dict(
@@ -135,17 +147,57 @@ class VillageMeeting(models.Model):
 
     @api.constrains("attendee_count")
     def _check_attendee_count(self):
+        # also a CHECK in the database; this message names the meeting
         for meeting in self:
             if meeting.attendee_count < 0:
-                raise ValidationError(
-                    self.env._("The attendee count of %(meeting)s cannot be negative.", meeting=meeting.name)
-                )
+                raise meeting._attendee_count_error(meeting.name)
+
+    @api.model
+    def _attendee_count_error(self, name):
+        return ValidationError(self.env._("The attendee count of %(meeting)s cannot be negative.", meeting=name))
 
     @api.constrains("state", "date")
     def _check_date(self):
+        now = fields.Datetime.now()
         for meeting in self:
             if meeting.state == "done" and not meeting.date:
                 raise ValidationError(self.env._("%(meeting)s cannot be done without a date.", meeting=meeting.name))
+            if meeting.state == "done" and meeting.date > now:
+                raise ValidationError(
+                    self.env._(
+                        "%(meeting)s is done: its date cannot be in the future (%(date)s).",
+                        meeting=meeting.name,
+                        date=meeting._date_shown(),
+                    )
+                )
+            if meeting.date and meeting.date > now + relativedelta(years=1):
+                raise ValidationError(
+                    self.env._(
+                        "%(meeting)s cannot be planned more than a year ahead (%(date)s).",
+                        meeting=meeting.name,
+                        date=meeting._date_shown(),
+                    )
+                )
+
+    def _date_shown(self):
+        """The meeting's date as the user reads it, in the service area's time."""
+        tz = self.env["helpdesk.ticket"]._village_tz()
+        return fields.Datetime.context_timestamp(self.with_context(tz=tz), self.date).strftime("%Y-%m-%d %H:%M")
+
+    @api.constrains("station_id", "village_id")
+    def _check_station_of_village(self):
+        for meeting in self:
+            station = meeting.village_id.sudo().village_station_id
+            if meeting.station_id != station:
+                raise ValidationError(
+                    self.env._(
+                        "%(village)s is served by %(station)s: the meeting %(meeting)s cannot be given to %(other)s.",
+                        village=meeting.village_id.name,
+                        station=station.name or self.env._("no station"),
+                        meeting=meeting.name,
+                        other=meeting.station_id.name or self.env._("no station"),
+                    )
+                )
 
     @api.constrains("village_id")
     def _check_village_of_user(self):
@@ -160,7 +212,18 @@ class VillageMeeting(models.Model):
                 )
             )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            # before the row is inserted, where the database's CHECK would answer first
+            if isinstance(vals.get("attendee_count"), int) and vals["attendee_count"] < 0:
+                if vals.get("name"):
+                    raise self._attendee_count_error(vals["name"])
+                raise ValidationError(self.env._("The attendee count of a meeting cannot be negative."))
+        return super().create(vals_list)
+
     def action_done(self):
+        now = fields.Datetime.now()
         for meeting in self:
             if meeting.state != "planned":
                 raise UserError(
@@ -168,17 +231,28 @@ class VillageMeeting(models.Model):
                 )
             if not meeting.date:
                 raise UserError(self.env._("Set the date of %(meeting)s before marking it done.", meeting=meeting.name))
-        self.write({"state": "done"})
+            if meeting.date > now:
+                raise UserError(
+                    self.env._(
+                        "%(meeting)s is planned for %(date)s: it cannot be marked done before it is held.",
+                        meeting=meeting.name,
+                        date=meeting._date_shown(),
+                    )
+                )
+        self._village_workflow_write({"state": "done"})
         return True
 
     def action_cancel(self):
         if any(meeting.state != "planned" for meeting in self):
             raise UserError(self.env._("Only a planned meeting can be cancelled."))
-        self.write({"state": "cancelled"})
+        self._village_workflow_write({"state": "cancelled"})
         return True
 
     def action_plan(self):
-        self.write({"state": "planned"})
+        """Back to planned: a cancelled meeting only (a done one stays done)."""
+        if any(meeting.state != "cancelled" for meeting in self):
+            raise UserError(self.env._("Only a cancelled meeting can be planned again."))
+        self._village_workflow_write({"state": "planned"})
         return True
 
     def _get_log_partner(self):
