@@ -39,10 +39,17 @@ class CrmLead(models.Model):
     meeting_id = fields.Many2one(
         "village.meeting", string="Meeting", index="btree_not_null", tracking=True, ondelete="set null"
     )
+    # the station of the village, and follows it when the bureau moves the
+    # village to another station: an open demand is planned by the station
+    # that serves the village now. Computed (not related) so that a client
+    # value is kept until _check_station_of_village refuses it, rather than
+    # silently replaced on create and kept on write.
     station_id = fields.Many2one(
-        related="village_id.village_station_id",
+        "helpdesk.ticket.team",
         string="Power Supply Station",
+        compute="_compute_station_id",
         store=True,
+        readonly=False,
         index="btree_not_null",
     )
     township_id = fields.Many2one(
@@ -63,6 +70,11 @@ class CrmLead(models.Model):
         for lead in self:
             if lead.partner_id.village_id:
                 lead.village_id = lead.partner_id.village_id
+
+    @api.depends("village_id.village_station_id")
+    def _compute_station_id(self):
+        for lead in self:
+            lead.station_id = lead.village_id.sudo().village_station_id
 
     @api.depends("power_demand_kw", "power_needed_by", "active", "won_status")
     def _compute_is_large_demand(self):
@@ -96,7 +108,7 @@ class CrmLead(models.Model):
             threshold = float(param) if param else LARGE_DEMAND_DEFAULT_KW
         except ValueError:
             threshold = LARGE_DEMAND_DEFAULT_KW
-        horizon = fields.Date.context_today(self) + relativedelta(months=LARGE_DEMAND_MONTHS)
+        horizon = self.env["helpdesk.ticket"]._village_today() + relativedelta(months=LARGE_DEMAND_MONTHS)
         return threshold, horizon
 
     @api.constrains("village_id")
@@ -106,6 +118,31 @@ class CrmLead(models.Model):
                 self.env._(
                     "You cannot record a demand of %(village)s: it is not served by one of your power supply stations.",
                     village=village.name,
+                )
+            )
+
+    @api.constrains("station_id", "village_id")
+    def _check_station_of_village(self):
+        for lead in self:
+            station = lead.village_id.sudo().village_station_id
+            if lead.station_id == station:
+                continue
+            if not lead.village_id:
+                raise ValidationError(
+                    self.env._(
+                        "The demand %(lead)s has no village: it cannot be given to %(station)s. "
+                        "Set its village, the station follows it.",
+                        lead=lead.name,
+                        station=lead.station_id.name,
+                    )
+                )
+            raise ValidationError(
+                self.env._(
+                    "%(village)s is served by %(station)s: the demand %(lead)s cannot be given to %(other)s.",
+                    village=lead.village_id.name,
+                    station=station.name or self.env._("no station"),
+                    lead=lead.name,
+                    other=lead.station_id.name or self.env._("no station"),
                 )
             )
 
@@ -126,7 +163,10 @@ class CrmLead(models.Model):
         for lead in self:
             if not lead.power_needed_by:
                 continue
-            created = fields.Date.context_today(lead, timestamp=lead.create_date or fields.Datetime.now())
+            created = fields.Date.context_today(
+                lead.with_context(tz=self.env["helpdesk.ticket"]._village_tz()),
+                timestamp=lead.create_date or fields.Datetime.now(),
+            )
             if lead.power_needed_by < created:
                 raise ValidationError(
                     self.env._(

@@ -45,10 +45,19 @@ class VillageChatGroup(models.Model):
     ticket_ids = fields.One2many("helpdesk.ticket", "chat_group_id", string="Problems")
     ticket_count = fields.Integer(compute="_compute_ticket_count", string="Problems Collected")
 
-    @api.depends("village_ids.village_station_id")
+    _member_count_positive = models.Constraint(
+        "CHECK(member_count >= 0)", "The number of members of a WeChat group cannot be negative."
+    )
+
+    @api.depends("village_ids")
     def _compute_station_id(self):
+        # the station of its villages (all of one station), none without
+        # villages. When the bureau moves a village to another station, its
+        # groups keep their station (no dependency on the villages' station):
+        # the next change of their villages or station must agree again
+        # (_check_station_of_villages)
         for group in self:
-            group.station_id = group.village_ids[:1].village_station_id or group.station_id
+            group.station_id = group.village_ids[:1].village_station_id
 
     def _compute_ticket_count(self):
         counts = dict(
@@ -68,10 +77,53 @@ class VillageChatGroup(models.Model):
                 )
             )
 
+    @api.constrains("station_id", "village_ids")
+    def _check_station_of_villages(self):
+        for group in self:
+            villages = group.village_ids.sudo()
+            other = villages.filtered(lambda village, station=group.station_id: village.village_station_id != station)[
+                :1
+            ]
+            if other:
+                raise ValidationError(
+                    self.env._(
+                        "%(village)s is served by %(station)s: it cannot be in the WeChat group %(group)s "
+                        "of %(other)s. A group gathers villages of one station.",
+                        village=other.name,
+                        station=other.village_station_id.name or self.env._("no station"),
+                        group=group.name,
+                        other=group.station_id.name or self.env._("no station"),
+                    )
+                )
+            if not villages and group.station_id:
+                raise ValidationError(
+                    self.env._(
+                        "The WeChat group %(group)s has no village: it cannot be given to %(station)s. "
+                        "Add its villages, the station follows them.",
+                        group=group.name,
+                        station=group.station_id.name,
+                    )
+                )
+
     @api.constrains("member_count")
     def _check_member_count(self):
-        if any(group.member_count < 0 for group in self):
-            raise ValidationError(self.env._("The number of members cannot be negative."))
+        # also a CHECK in the database; this message names the group
+        for group in self.filtered(lambda group: group.member_count < 0):
+            raise group._member_count_error(group.name, group.member_count)
+
+    @api.model
+    def _member_count_error(self, name, count):
+        return ValidationError(
+            self.env._("The number of members of %(group)s cannot be negative (%(count)s).", group=name, count=count)
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            # before the row is inserted, where the database's CHECK would answer first
+            if isinstance(vals.get("member_count"), int) and vals["member_count"] < 0:
+                raise self._member_count_error(vals.get("name"), vals["member_count"])
+        return super().create(vals_list)
 
     def action_view_tickets(self):
         self.ensure_one()
