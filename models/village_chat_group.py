@@ -81,9 +81,7 @@ class VillageChatGroup(models.Model):
     def _check_station_of_villages(self):
         for group in self:
             villages = group.village_ids.sudo()
-            other = villages.filtered(lambda village, station=group.station_id: village.village_station_id != station)[
-                :1
-            ]
+            other = next((village for village in villages if village.village_station_id != group.station_id), None)
             if other:
                 raise ValidationError(
                     self.env._(
