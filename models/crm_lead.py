@@ -41,15 +41,12 @@ class CrmLead(models.Model):
     )
     # the station of the village, and follows it when the bureau moves the
     # village to another station: an open demand is planned by the station
-    # that serves the village now. Computed (not related) so that a client
-    # value is kept until _check_station_of_village refuses it, rather than
-    # silently replaced on create and kept on write.
+    # that serves the village now. A client cannot write it (a derived field,
+    # village.link.guard); _check_station_of_village holds for any writer.
     station_id = fields.Many2one(
-        "helpdesk.ticket.team",
+        related="village_id.village_station_id",
         string="Power Supply Station",
-        compute="_compute_station_id",
         store=True,
-        readonly=False,
         index="btree_not_null",
     )
     township_id = fields.Many2one(
@@ -70,11 +67,6 @@ class CrmLead(models.Model):
         for lead in self:
             if lead.partner_id.village_id:
                 lead.village_id = lead.partner_id.village_id
-
-    @api.depends("village_id.village_station_id")
-    def _compute_station_id(self):
-        for lead in self:
-            lead.station_id = lead.village_id.sudo().village_station_id
 
     @api.depends("power_demand_kw", "power_needed_by", "active", "won_status")
     def _compute_is_large_demand(self):
@@ -120,6 +112,21 @@ class CrmLead(models.Model):
                     village=village.name,
                 )
             )
+
+    @api.constrains("meeting_id")
+    def _check_meeting_of_user(self):
+        """A demand is linked to a meeting of the user's own stations (the
+        meeting counts it); bureau managers link any."""
+        for meeting in self.meeting_id.sudo():
+            for village in meeting.village_id._village_outside_user_stations()[:1]:
+                raise ValidationError(
+                    self.env._(
+                        "You cannot link a demand to the meeting %(meeting)s: %(village)s is not served by one "
+                        "of your power supply stations.",
+                        meeting=meeting.name,
+                        village=village.name,
+                    )
+                )
 
     @api.constrains("station_id", "village_id")
     def _check_station_of_village(self):

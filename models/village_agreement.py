@@ -238,6 +238,19 @@ class VillageAgreement(models.Model):
                     )
                 )
 
+    @api.constrains("village_id")
+    def _check_village_of_user(self):
+        """Account managers and station heads draft agreements for the villages
+        of their own stations only; bureau managers anywhere."""
+        for village in self.sudo().village_id._village_outside_user_stations()[:1]:
+            raise ValidationError(
+                self.env._(
+                    "You cannot draft an agreement for %(village)s: it is not served by one of your power "
+                    "supply stations.",
+                    village=village.name,
+                )
+            )
+
     @api.constrains("station_id", "village_id")
     def _check_station_of_village(self):
         for agreement in self:

@@ -239,6 +239,15 @@ class TestAgreementIntegrityRpc(VillageRpcMixin, HttpCase, AgreementCase):
                 self.assertRefused(
                     self.rpc("village.agreement", "write", self.draft.ids, {"station_id": self.station_b.id})
                 )
+        # another station's village: the bureau's call only
+        for login in ("vs_manager_a", "vs_head_a"):
+            self.authenticate(login, login)
+            self.assertRefused(
+                self.rpc("village.agreement", "write", self.draft.ids, {"village_id": self.village_b1.id})
+            )
+            self.assertRefused(self.rpc("village.agreement", "create", {"village_id": self.village_b1.id}))
+        self.draft.invalidate_recordset()
+        self.assertEqual(self.draft.village_id, self.village_a1)
         # the bureau gives the draft to another village: the station follows it
         self.authenticate("vs_bureau", "vs_bureau")
         self.rpc("village.agreement", "write", self.draft.ids, {"village_id": self.village_b1.id})

@@ -408,7 +408,8 @@ class TestVillageAgreement(VillageServiceCase):
             a2.with_user(self.manager_a).read(["name"])
         with self.assertRaises(AccessError):
             b1.with_user(self.head_a).write({"note": "not mine"})
-        with self.assertRaises(AccessError):
+        # refused by the village check before the record rule is reached
+        with self.assertRaises(ValidationError), self.env.cr.savepoint():
             self._agreement(self.village_b1, user=self.manager_a)
         with self.assertRaises(AccessError):
             self.Agreement.with_user(self.plain_user).search([])
