@@ -540,7 +540,8 @@ class Generator:
                 township_id=township_id,
                 station_id=station_id,
                 manager_id=manager_id,
-                village_signatory_id=None,
+                # the committee signs as a body: an agreement in force is signed by both sides
+                village_signatory_id=vid if state != "draft" else None,
                 station_signatory_id=self.heads[station_id],
                 date_start=start,
                 date_end=start + timedelta(days=3 * 365) if state != "expired" else date.today() - timedelta(days=1),

@@ -17,3 +17,12 @@ from . import test_portal_village
 from . import test_ledger_invariants
 from . import test_bad_input
 from . import test_performance
+from . import test_integrity_attacks
+from . import test_integrity_structure
+from . import test_integrity_company
+from . import test_integrity_figures
+from . import test_integrity_reports
+from . import test_integrity_agreement
+from . import test_integrity_meeting
+from . import test_integrity_links
+from . import test_field_day

@@ -110,6 +110,20 @@ def snapshot(db, path):
     print(f"upgrade: recorded {_count(data)} rows of {len(data)} tables")
 
 
+def _missing_constraints(cr):
+    """A CHECK, UNIQUE or index that existing rows violate is only logged as a
+    warning by the update and left out: the migration must repair the rows."""
+    cr.execute(
+        """SELECT c.name FROM ir_model_constraint c
+             JOIN ir_module_module m ON m.id = c.module
+            WHERE m.name = 'village_service'
+              AND (c.type = 'u' AND NOT EXISTS (SELECT 1 FROM pg_constraint p WHERE p.conname = c.name)
+                OR c.type = 'i' AND NOT EXISTS (SELECT 1 FROM pg_class i WHERE i.relname = c.name))"""
+    )
+    missing = sorted(name for (name,) in cr.fetchall())
+    return [f"constraints and indexes not in the database: {missing}"] if missing else []
+
+
 def compare(db, path, version):
     with open(path) as src:
         before = json.load(src)
@@ -151,18 +165,7 @@ def compare(db, path, version):
             if altered:
                 sample = dict(sorted(altered.items())[:5])
                 problems.append(f"{table}: {len(altered)} rows changed, e.g. {sample}")
-        # a CHECK, UNIQUE or unique index that existing rows violate is only logged as a
-        # warning by the update and left out: the migration must repair them
-        cr.execute(
-            """SELECT c.name FROM ir_model_constraint c
-                 JOIN ir_module_module m ON m.id = c.module
-                WHERE m.name = 'village_service'
-                  AND (c.type = 'u' AND NOT EXISTS (SELECT 1 FROM pg_constraint p WHERE p.conname = c.name)
-                    OR c.type = 'i' AND NOT EXISTS (SELECT 1 FROM pg_class i WHERE i.relname = c.name))"""
-        )
-        missing = sorted(name for (name,) in cr.fetchall())
-        if missing:
-            problems.append(f"constraints and indexes not in the database: {missing}")
+        problems.extend(_missing_constraints(cr))
     if problems:
         print("upgrade: the data was not kept:\n  " + "\n  ".join(problems))
         return 1
