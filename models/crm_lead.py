@@ -130,28 +130,7 @@ class CrmLead(models.Model):
 
     @api.constrains("station_id", "village_id")
     def _check_station_of_village(self):
-        for lead in self:
-            station = lead.village_id.sudo().village_station_id
-            if lead.station_id == station:
-                continue
-            if not lead.village_id:
-                raise ValidationError(
-                    self.env._(
-                        "The demand %(lead)s has no village: it cannot be given to %(station)s. "
-                        "Set its village, the station follows it.",
-                        lead=lead.name,
-                        station=lead.station_id.name,
-                    )
-                )
-            raise ValidationError(
-                self.env._(
-                    "%(village)s is served by %(station)s: the demand %(lead)s cannot be given to %(other)s.",
-                    village=lead.village_id.name,
-                    station=station.name or self.env._("no station"),
-                    lead=lead.name,
-                    other=lead.station_id.name or self.env._("no station"),
-                )
-            )
+        self._village_check_station_of_village()
 
     @api.constrains("power_demand_kw")
     def _check_power_demand_kw(self):

@@ -253,18 +253,7 @@ class VillageAgreement(models.Model):
 
     @api.constrains("station_id", "village_id")
     def _check_station_of_village(self):
-        for agreement in self:
-            station = agreement.village_id.sudo().village_station_id
-            if agreement.station_id != station:
-                raise ValidationError(
-                    self.env._(
-                        "%(village)s is served by %(station)s: agreement %(name)s cannot be given to %(other)s.",
-                        village=agreement.village_id.name,
-                        station=station.name or self.env._("no station"),
-                        name=agreement.name,
-                        other=agreement.station_id.name or self.env._("no station"),
-                    )
-                )
+        self._village_check_station_of_village()
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -78,6 +78,33 @@ class VillageLinkGuard(models.AbstractModel):
         self.check_access("write")
         return self.sudo().write(vals)
 
+    def _village_check_station_of_village(self):
+        """A record's station is its village's: otherwise the other station
+        would see and count it. (A village moved by the bureau to another
+        station leaves its records where they are until they are edited.)"""
+        for record in self:
+            station = record.village_id.sudo().village_station_id
+            if record.station_id == station:
+                continue
+            if not record.village_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(record)s has no village: it cannot be given to %(other)s. Set its village, the "
+                        "station follows it.",
+                        record=record.display_name,
+                        other=record.station_id.name,
+                    )
+                )
+            raise ValidationError(
+                self.env._(
+                    "%(village)s is served by %(station)s: %(record)s cannot be given to %(other)s.",
+                    village=record.village_id.name,
+                    station=station.name or self.env._("no station"),
+                    record=record.display_name,
+                    other=record.station_id.name or self.env._("no station"),
+                )
+            )
+
     @api.model
     def _village_check_links(self, vals):
         for name, value in vals.items():

@@ -186,18 +186,7 @@ class VillageMeeting(models.Model):
 
     @api.constrains("station_id", "village_id")
     def _check_station_of_village(self):
-        for meeting in self:
-            station = meeting.village_id.sudo().village_station_id
-            if meeting.station_id != station:
-                raise ValidationError(
-                    self.env._(
-                        "%(village)s is served by %(station)s: the meeting %(meeting)s cannot be given to %(other)s.",
-                        village=meeting.village_id.name,
-                        station=station.name or self.env._("no station"),
-                        meeting=meeting.name,
-                        other=meeting.station_id.name or self.env._("no station"),
-                    )
-                )
+        self._village_check_station_of_village()
 
     @api.constrains("village_id")
     def _check_village_of_user(self):

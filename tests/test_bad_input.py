@@ -10,7 +10,7 @@ from odoo import fields
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
-from .common import VillageServiceCase
+from .common import VillageRpcMixin, VillageServiceCase
 
 SCRIPT = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
@@ -26,7 +26,7 @@ CLEAR_ERRORS = {
 
 
 @tagged("post_install", "-at_install")
-class TestBadInputRpc(HttpCase, VillageServiceCase):
+class TestBadInputRpc(VillageRpcMixin, HttpCase, VillageServiceCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -44,20 +44,6 @@ class TestBadInputRpc(HttpCase, VillageServiceCase):
             }
         )
 
-    def _call(self, model, method, *args, **kwargs):
-        response = self.url_open(
-            "/web/dataset/call_kw",
-            json={
-                "jsonrpc": "2.0",
-                "method": "call",
-                "id": 1,
-                "params": {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
-            },
-            timeout=60,
-        )
-        self.assertEqual(response.status_code, 200, f"{model}.{method}: HTTP {response.status_code}")
-        return response.json()
-
     def _assert_clear_error(self, reply, *, contains=None):
         error = reply.get("error")
         self.assertTrue(error, f"expected an error, got {reply.get('result')!r}")
@@ -73,35 +59,35 @@ class TestBadInputRpc(HttpCase, VillageServiceCase):
     def test_wrong_types_and_unknown_ids(self):
         self.authenticate("vs_manager_a", "vs_manager_a")
         # a string for a number, a dict for a Many2one
-        self._assert_clear_error(self._call("crm.lead", "write", self.lead.ids, {"power_demand_kw": "lots"}))
+        self._assert_clear_error(self.rpc("crm.lead", "write", self.lead.ids, {"power_demand_kw": "lots"}))
         # anything but an id for a link: the ORM would store an empty link,
         # silently clearing the village; refused with the field's name instead
         for value in ({"id": self.village_a2.id}, {"name": "New village"}, str(self.village_a2.id), [1], 1.5, True):
             message = self._assert_clear_error(
-                self._call("helpdesk.ticket", "write", self.ticket.ids, {"village_id": value}), contains="Village"
+                self.rpc("helpdesk.ticket", "write", self.ticket.ids, {"village_id": value}), contains="Village"
             )
             self.assertIn("not the id of a record", message)
         self._assert_clear_error(
-            self._call("crm.lead", "write", self.lead.ids, {"village_id": {"id": self.village_a1.id}}),
+            self.rpc("crm.lead", "write", self.lead.ids, {"village_id": {"id": self.village_a1.id}}),
             contains="not the id of a record",
         )
         self._assert_clear_error(
-            self._call("helpdesk.ticket", "create", [{"name": "Dict village", "village_id": {"id": 1}}]),
+            self.rpc("helpdesk.ticket", "create", [{"name": "Dict village", "village_id": {"id": 1}}]),
             contains="not the id of a record",
         )
-        self._assert_clear_error(self._call("crm.lead", "write", self.lead.ids, {"power_demand_kw": -5}))
+        self._assert_clear_error(self.rpc("crm.lead", "write", self.lead.ids, {"power_demand_kw": -5}))
         self._assert_clear_error(
-            self._call("helpdesk.ticket", "write", self.ticket.ids, {"rectification_deadline": "next tuesday"})
+            self.rpc("helpdesk.ticket", "write", self.ticket.ids, {"rectification_deadline": "next tuesday"})
         )
         # unknown records, and links to unknown records
-        self._assert_clear_error(self._call("helpdesk.ticket", "write", [987654321], {"name": "x"}))
-        self._assert_clear_error(self._call("helpdesk.ticket", "action_rectify", [987654321]))
+        self._assert_clear_error(self.rpc("helpdesk.ticket", "write", [987654321], {"name": "x"}))
+        self._assert_clear_error(self.rpc("helpdesk.ticket", "action_rectify", [987654321]))
         self._assert_clear_error(
-            self._call("helpdesk.ticket", "create", [{"name": "Ghost village", "village_id": 987654321}])
+            self.rpc("helpdesk.ticket", "create", [{"name": "Ghost village", "village_id": 987654321}])
         )
-        self._assert_clear_error(self._call("no.such.model", "search_read", []))
+        self._assert_clear_error(self.rpc("no.such.model", "search_read", []))
         # a ticket of another station: refused, not revealed
-        self._assert_clear_error(self._call("helpdesk.ticket", "read", [self._ticket_b().id], ["name"]))
+        self._assert_clear_error(self.rpc("helpdesk.ticket", "read", [self._ticket_b().id], ["name"]))
         # nothing changed
         self.lead.invalidate_recordset()
         self.assertEqual(self.lead.power_demand_kw, 30.0)
@@ -111,7 +97,7 @@ class TestBadInputRpc(HttpCase, VillageServiceCase):
         self.assertFalse(self.ticket.rectification_deadline)
         self.assertFalse(self.env["helpdesk.ticket"].search([("name", "in", ("Ghost village", "Dict village"))]))
         # and the server still answers
-        reply = self._call("helpdesk.ticket", "read", self.ticket.ids, ["closeout_state"])
+        reply = self.rpc("helpdesk.ticket", "read", self.ticket.ids, ["closeout_state"])
         self.assertEqual(reply["result"][0]["closeout_state"], "open")
 
     def test_links_accept_records_and_pairs(self):
@@ -143,7 +129,7 @@ class TestBadInputRpc(HttpCase, VillageServiceCase):
     def test_oversize_measure_is_stored_whole(self):
         self.authenticate("vs_manager_a", "vs_manager_a")
         measure = "Replace the cable. " * 55_000  # ~1 MB
-        reply = self._call(
+        reply = self.rpc(
             "helpdesk.ticket",
             "write",
             self.ticket.ids,
@@ -153,7 +139,7 @@ class TestBadInputRpc(HttpCase, VillageServiceCase):
             },
         )
         self.assertTrue(reply.get("result"), reply.get("error"))
-        reply = self._call("helpdesk.ticket", "action_rectify", self.ticket.ids)
+        reply = self.rpc("helpdesk.ticket", "action_rectify", self.ticket.ids)
         self.assertTrue(reply.get("result"), reply.get("error"))
         self.ticket.invalidate_recordset()
         self.assertEqual(len(self.ticket.rectification_measure), len(measure))
@@ -162,7 +148,7 @@ class TestBadInputRpc(HttpCase, VillageServiceCase):
     @mute_logger("odoo.http")
     def test_script_in_names_is_shown_escaped(self):
         self.authenticate("vs_bureau", "vs_bureau")
-        reply = self._call(
+        reply = self.rpc(
             "res.partner",
             "create",
             [
@@ -176,7 +162,7 @@ class TestBadInputRpc(HttpCase, VillageServiceCase):
             ],
         )
         [village_id] = reply["result"]
-        reply = self._call(
+        reply = self.rpc(
             "helpdesk.ticket",
             "create",
             [
@@ -216,13 +202,13 @@ class TestBadInputRpc(HttpCase, VillageServiceCase):
         # and so does the chatter message of a revisit note
         ticket.with_user(self.manager_a).action_rectify()
         self.authenticate("vs_head_a", "vs_head_a")
-        reply = self._call(
+        reply = self.rpc(
             "helpdesk.ticket.closeout",
             "create",
             [{"ticket_ids": [ticket_id], "satisfaction": "not_satisfied", "note": f"Said {SCRIPT}"}],
         )
         [wizard_id] = reply["result"]
-        reply = self._call("helpdesk.ticket.closeout", "action_confirm", [wizard_id])
+        reply = self.rpc("helpdesk.ticket.closeout", "action_confirm", [wizard_id])
         self.assertNotIn("error", reply, reply.get("error"))
         message = ticket.message_ids.filtered(lambda m: "Revisit" in (m.body or ""))[:1]
         self.assertIn(ESCAPED, message.body)
