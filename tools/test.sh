@@ -5,6 +5,8 @@
 source "$(dirname "$0")/common.sh"
 
 install_fresh "$TEST_DB" $((HTTP_PORT + 10))
+# the record rules of a fresh install, for the upgrade check (tools/upgrade_previous.sh)
+"$PY" "$ROOT/tools/upgrade_check.py" rules-snapshot "$TEST_DB" "$LOCAL/rules-fresh.json"
 
 log "running the test suite (pytest-odoo)"
 export PYTHONPATH="$ROOT/tools${PYTHONPATH:+:$PYTHONPATH}"

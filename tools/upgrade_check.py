@@ -173,9 +173,44 @@ def compare(db, path, version):
     return 0
 
 
+def _rules(db):
+    with connect(db) as conn, conn.cursor() as cr:
+        cr.execute(
+            """SELECT d.name, r.domain_force, r.perm_read, r.perm_write, r.perm_create, r.perm_unlink, r.global
+                 FROM ir_rule r JOIN ir_model_data d ON d.model = 'ir.rule' AND d.res_id = r.id
+                WHERE d.module = 'village_service'"""
+        )
+        return {name: rest for name, *rest in cr.fetchall()}
+
+
+def snapshot_rules(db, path):
+    with open(path, "w") as out:
+        json.dump(_rules(db), out)
+
+
+def compare_rules(db, path):
+    """Record rules are noupdate data: an upgraded database must hold the
+    rules of a fresh install of the same release (`path`, recorded by
+    tools/test.sh), as a release that rewrites one drops it in its migration
+    script so that the update recreates it."""
+    with open(path) as src:
+        fresh = {name: list(rest) for name, rest in json.load(src).items()}
+    upgraded = {name: list(rest) for name, rest in _rules(db).items()}
+    differ = sorted(name for name in upgraded.keys() | fresh.keys() if upgraded.get(name) != fresh.get(name))
+    if differ:
+        print(f"upgrade: record rules differ from a fresh install: {differ}")
+        return 1
+    print(f"upgrade: OK, the {len(fresh)} record rules are those of a fresh install")
+    return 0
+
+
 if __name__ == "__main__":
     command, db, path = sys.argv[1:4]
     if command == "snapshot":
         snapshot(db, path)
+    elif command == "rules-snapshot":
+        snapshot_rules(db, path)
+    elif command == "rules":
+        sys.exit(compare_rules(db, path))
     else:
         sys.exit(compare(db, path, sys.argv[4]))

@@ -55,3 +55,5 @@ odoo -d "$db" -u village_service --stop-after-init --log-level=warn --http-port=
     || die "upgrading from $PREVIOUS_VERSION logged errors; see .local/upgrade-previous.log"
 "$PY" "$ROOT/tools/upgrade_check.py" compare "$db" "$LOCAL/upgrade-previous.json" "$version" \
     || die "upgrading from $PREVIOUS_VERSION did not keep the data"
+"$PY" "$ROOT/tools/upgrade_check.py" rules "$db" "$LOCAL/rules-fresh.json" \
+    || die "upgrading from $PREVIOUS_VERSION left record rules of the previous release"
