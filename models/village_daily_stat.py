@@ -272,11 +272,26 @@ class VillageDailyStat(models.Model):
                 break  # out of time: the next run goes on from the last day written
 
     def action_refresh_today(self):
+        """The *Refresh Today* button: today's rows rewritten, the list reloaded."""
+        self._refresh_today()
+        return {"type": "ir.actions.client", "tag": "soft_reload"}
+
+    @api.model
+    def action_open_daily_stats(self):
+        """The menu's action: today's rows made current first, so the figures
+        of today are never those of the last snapshot; then the list."""
+        self._refresh_today()
+        return self.env["ir.actions.act_window"]._for_xml_id("village_service.village_daily_stat_action")
+
+    @api.model
+    def _refresh_today(self):
         """Today's rows (the service area's today, whoever clicks) of the
-        user's stations, or of all for the bureau; `_snapshot` leaves final
-        rows alone."""
+        stations whose rows the user may read: their own, or all for the
+        bureau. The rows are read-only to users, so they are written in
+        superuser mode; `_snapshot` leaves final rows alone. Only for those
+        who may read the statistics at all."""
+        self.browse().check_access("read")
         stations = self.env.user.helpdesk_team_ids.filtered("is_station")
         if self.env.user.has_group("village_service.group_village_manager"):
             stations = self._all_stations()
         self.sudo()._snapshot(self.env["helpdesk.ticket"]._village_today(), stations.sudo())
-        return {"type": "ir.actions.client", "tag": "soft_reload"}
