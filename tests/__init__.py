@@ -26,3 +26,5 @@ from . import test_integrity_agreement
 from . import test_integrity_meeting
 from . import test_integrity_links
 from . import test_field_day
+from . import test_samples
+from . import test_daily_stat_current

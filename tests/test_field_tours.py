@@ -41,7 +41,7 @@ class TestStationHeadMorning(HttpCase, VillageServiceCase):
         ticket.with_user(self.manager_a).action_rectify()
         self.env["village.daily.stat"]._snapshot(today - timedelta(days=1), self.station_a)
         self.start_tour(
-            "/odoo/action-village_service.village_daily_stat_action",
+            "/odoo/daily-statistics",
             "village_service_station_morning",
             login="vs_head_a",
         )

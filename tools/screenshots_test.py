@@ -82,7 +82,7 @@ class TestDesktopScreenshots(ScreenshotCase):
     def test_daily_statistics(self):
         self.shoot(
             "daily_statistics",
-            "/odoo/action-village_service.village_daily_stat_action",
+            "/odoo/daily-statistics",
             ".o_list_view .o_data_row",
             "head.xijiu",
         )
