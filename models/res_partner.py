@@ -118,6 +118,8 @@ class ResPartner(models.Model):
         string="Has an Active Agreement",
         compute="_compute_village_has_active_agreement",
         search="_search_village_has_active_agreement",
+        # read and searched with the reader's rights on agreements: only for the app's users
+        groups="village_service.group_village_user",
     )
 
     _village_household_count_positive = models.Constraint(
@@ -168,7 +170,6 @@ class ResPartner(models.Model):
     def _compute_village_has_active_agreement(self):
         covered = set(
             self.env["village.agreement"]
-            .sudo()
             .search([("village_id", "in", self.ids), ("state", "=", "active")])
             .village_id.ids
         )
@@ -178,8 +179,7 @@ class ResPartner(models.Model):
     def _search_village_has_active_agreement(self, operator, value):
         if operator != "in":
             return NotImplemented
-        query = self.env["village.agreement"].sudo()._search([("state", "=", "active")])
-        return [("id", "in", query.subselect("village_id"))]
+        return [("village_agreement_ids", "any", [("state", "=", "active")])]
 
     def _village_without_agreement(self):
         """The villages and communities of self without a draft or active agreement."""

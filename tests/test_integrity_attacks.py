@@ -479,3 +479,22 @@ class TestPortalTeamChoice(HttpCase, VillageServiceCase):
         self.assertEqual(
             (ticket.village_id, ticket.team_id, ticket.user_id), (self.village_a1, self.station_a, self.manager_a)
         )
+
+
+@tagged("post_install", "-at_install")
+class TestAgreementFlagOfVillages(VillageRpcMixin, HttpCase, VillageServiceCase):
+    @mute_logger("odoo.http", "odoo.models")
+    def test_only_the_apps_users_learn_which_villages_signed(self):
+        """Whether a village has an agreement in force is read with the reader's
+        rights: a plain internal user (who reads every partner) learns nothing."""
+        today = self.env["helpdesk.ticket"]._village_today()
+        agreement = self.env["village.agreement"].create(
+            {"village_id": self.village_a1.id, "date_signed": today, "village_signatory_id": self.household_a1.id}
+        )
+        agreement.with_user(self.head_a).action_activate()
+        self.authenticate("vs_plain", "vs_plain")
+        self.assertRefused(self.rpc("res.partner", "read", self.village_a1.ids, ["village_has_active_agreement"]))
+        self.assertRefused(self.rpc("res.partner", "search", [("village_has_active_agreement", "=", True)]))
+        self.authenticate("vs_head_a", "vs_head_a")
+        reply = self.rpc("res.partner", "read", self.village_a1.ids, ["village_has_active_agreement"])
+        self.assertTrue(reply["result"][0]["village_has_active_agreement"])
