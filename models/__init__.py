@@ -15,3 +15,4 @@ from . import village_meeting
 from . import village_meeting_topic
 from . import digest_digest
 from . import village_digest_run
+from . import village_today

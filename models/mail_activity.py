@@ -66,6 +66,10 @@ class MailActivity(models.Model):
         activity the scheduler planned for a target (its state's open
         activity) counts for that target."""
         today = self.env["helpdesk.ticket"]._village_today()
+        # the Inquired dialog (wizards/village_inquiry_done.py) says what the inquiry found
+        outcome = self.env.context.get("village_inquiry_outcome")
+        if outcome not in dict(self.env["village.inquiry.state"]._fields["last_outcome"].selection):
+            outcome = False
         rules = self.env["village.inquiry.rule"].sudo().with_context(active_test=False)
         partners = self.env["res.partner"].sudo()
         meeting_vals = []
@@ -84,6 +88,8 @@ class MailActivity(models.Model):
                     "date_deadline": False,
                     "done_count": state.done_count + 1,
                     "on_time_count": state.on_time_count + int(on_time),
+                    "last_outcome": outcome,
+                    "last_note": (outcome and self.env.context.get("village_inquiry_note")) or False,
                 }
             )
             partner = partners.browse(partner_id)

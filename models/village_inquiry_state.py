@@ -1,4 +1,11 @@
 from odoo import fields, models
+from odoo.exceptions import UserError
+
+INQUIRY_OUTCOMES = [
+    ("answered_ok", "Answered, all well"),
+    ("answered_need", "Answered, needs something"),
+    ("no_answer", "No answer"),
+]
 
 
 class VillageInquiryState(models.Model):
@@ -35,7 +42,21 @@ class VillageInquiryState(models.Model):
     last_done = fields.Date(string="Last Done")
     last_deadline = fields.Date(string="Last Due Date")
     next_due = fields.Date(string="Next Due", help="One interval after the last completion.")
+    last_outcome = fields.Selection(
+        INQUIRY_OUTCOMES,
+        string="Last Outcome",
+        readonly=True,
+        help="What the last completed inquiry found, as chosen in the Inquired dialog.",
+    )
+    last_note = fields.Text(string="Last Note", readonly=True)
     done_count = fields.Integer(string="Done")
     on_time_count = fields.Integer(string="Done on Time")
 
     _rule_partner_uniq = models.UniqueIndex("(rule_id, partner_id)")
+
+    def action_inquired(self):
+        """One tap on an open inquiry: the outcome dialog of its activity."""
+        activities = self.activity_id
+        if not activities:
+            raise UserError(self.env._("This inquiry has no open activity to mark done."))
+        return self.env["village.inquiry.done"]._action_open(activities)

@@ -1,0 +1,149 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.fields import Domain
+
+
+class VillageToday(models.AbstractModel):
+    """The account manager's day on one screen (今日工作): meetings of today
+    and before still planned, inquiries due, problems overdue or due this
+    week. Everything is read with the reader's own rights: a manager never
+    sees another station's items."""
+
+    _name = "village.today"
+    _description = "Today's Work"
+
+    @api.model
+    def get_today(self):
+        """Plain dicts for the today screen (static/src/today)."""
+        Ticket = self.env["helpdesk.ticket"]
+        today = Ticket._village_today()
+        return {
+            "today": fields.Date.to_string(today),
+            "meetings": self._today_meetings(today),
+            "inquiries": self._today_inquiries(today),
+            "problems": self._today_problems(today),
+        }
+
+    # ------------------------------------------------------------------
+    # Sections
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _today_meetings(self, today):
+        Ticket = self.env["helpdesk.ticket"]
+        uid = self.env.uid
+        day_start = Ticket._village_day_start(today)
+        tomorrow_start = Ticket._village_day_start(today + timedelta(days=1))
+        meetings = self.env["village.meeting"].search(
+            [
+                ("state", "=", "planned"),
+                ("date", "<", tomorrow_start),
+                "|",
+                "|",
+                ("user_id", "=", uid),
+                ("user_ids", "in", uid),
+                ("village_id.village_manager_id", "=", uid),
+            ],
+            order="date, id",
+        )
+        tz = Ticket._village_tz()
+        return [
+            {
+                "id": meeting.id,
+                "name": meeting.display_name,
+                "village": meeting.village_id.display_name or "",
+                "date": fields.Datetime.context_timestamp(meeting.with_context(tz=tz), meeting.date).strftime(
+                    "%Y-%m-%d %H:%M"
+                ),
+                "overdue": meeting.date < day_start,
+            }
+            for meeting in meetings
+        ]
+
+    @api.model
+    def _today_inquiries(self, today):
+        activities = self.env["mail.activity"].search(
+            [
+                ("inquiry_rule_id", "!=", False),
+                ("res_model", "=", "res.partner"),
+                ("user_id", "=", self.env.uid),
+                ("date_deadline", "<=", today),
+            ],
+            order="date_deadline, id",
+        )
+        Partner = self.env["res.partner"]
+        # the household or village of each inquiry, as far as the reader may read it
+        partners = Partner.browse(set(activities.mapped("res_id"))).exists()._filtered_access("read")
+        relatives = Partner.search([("parent_id", "in", partners.ids), ("phone", "!=", False)], order="id")
+        relatives_of = {}
+        for relative in relatives:
+            relatives_of.setdefault(relative.parent_id.id, []).append(relative)
+        partner_of = {partner.id: partner for partner in partners}
+        result = []
+        for activity in activities:
+            partner = partner_of.get(activity.res_id, Partner)
+            phones = []
+            if partner:
+                if partner.phone:
+                    phones.append({"label": partner.name, "number": partner.phone})
+                for relative in relatives_of.get(partner.id, []):
+                    phones.append({"label": relative.name, "number": relative.phone})
+                contact = partner.village_contact_id if partner.village_kind else Partner
+                if contact.phone and contact._filtered_access("read"):
+                    phones.append({"label": contact.name, "number": contact.phone})
+            result.append(
+                {
+                    "id": activity.id,
+                    "name": activity.inquiry_rule_id.name or activity.summary or "",
+                    "partner_id": partner.id or False,
+                    "partner": partner.name or activity.res_name or "",
+                    "village": partner.village_id.name if partner and partner.village_id != partner else "",
+                    "deadline": fields.Date.to_string(activity.date_deadline),
+                    "overdue": activity.date_deadline < today,
+                    "phones": phones,
+                }
+            )
+        return result
+
+    @api.model
+    def _today_problems(self, today):
+        uid = self.env.uid
+        week_end = today + timedelta(days=6 - today.weekday())
+        # overdue as the ledger defines it, or due by the end of this week
+        due = (
+            Domain("closeout_state", "in", ("open", "planned"))
+            & Domain("rectification_deadline", ">=", today)
+            & Domain("rectification_deadline", "<=", week_end)
+        )
+        mine = Domain("user_id", "=", uid) | Domain("village_id.village_manager_id", "=", uid)
+        tickets = self.env["helpdesk.ticket"].search(
+            (Domain("is_overdue", "=", True) | due) & mine, order="rectification_deadline, id"
+        )
+        return [
+            {
+                "id": ticket.id,
+                "name": ticket.display_name,
+                "village": ticket.village_id.name or "",
+                "deadline": fields.Date.to_string(ticket.rectification_deadline),
+                "overdue": ticket.is_overdue,
+            }
+            for ticket in tickets
+        ]
+
+    # ------------------------------------------------------------------
+    # Home
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _village_home_action(self):
+        """Where the app opens: the station's dashboard for station heads and
+        the bureau, the today screen for account managers."""
+        user = self.env.user
+        if user.has_group("village_service.group_village_station"):
+            action = self.env["ir.actions.actions"]._for_xml_id("village_service.helpdesk_ticket_team_action_dashboard")
+            if not user.has_group("village_service.group_village_manager"):
+                # a station head: the stations they belong to
+                action["domain"] = [("is_station", "=", True), ("id", "in", user.helpdesk_team_ids.ids)]
+            return action
+        return self.env["ir.actions.actions"]._for_xml_id("village_service.village_today_action")

@@ -1,0 +1,71 @@
+import { Component, onWillStart, useState } from "@odoo/owl";
+import { _t } from "@web/core/l10n/translation";
+import { registry } from "@web/core/registry";
+import { useService } from "@web/core/utils/hooks";
+import { standardActionServiceProps } from "@web/webclient/actions/action_service";
+
+/**
+ * The account manager's day on one screen (今日工作): meetings of today and
+ * before still planned, inquiries due with tap-to-call and one tap
+ * "Inquired", problems overdue or due this week. The figures come from one
+ * call, village.today.get_today(), read with the user's own rights.
+ */
+export class VillageToday extends Component {
+    static template = "village_service.VillageToday";
+    static props = { ...standardActionServiceProps };
+
+    setup() {
+        this.orm = useService("orm");
+        this.actionService = useService("action");
+        this.state = useState({ data: null });
+        onWillStart(() => this.load());
+    }
+
+    async load() {
+        this.state.data = await this.orm.call("village.today", "get_today", []);
+    }
+
+    get sections() {
+        const data = this.state.data;
+        return [
+            { key: "meetings", title: _t("Meetings"), count: data.meetings.length },
+            { key: "inquiries", title: _t("Inquiries Due"), count: data.inquiries.length },
+            { key: "problems", title: _t("Problems Due"), count: data.problems.length },
+        ];
+    }
+
+    openRecord(resModel, resId) {
+        if (!resId) {
+            return;
+        }
+        return this.actionService.doAction({
+            type: "ir.actions.act_window",
+            res_model: resModel,
+            res_id: resId,
+            views: [[false, "form"]],
+        });
+    }
+
+    openInquired(inquiry) {
+        return this.actionService.doAction(
+            {
+                type: "ir.actions.act_window",
+                name: _t("Inquired"),
+                res_model: "village.inquiry.done",
+                views: [[false, "form"]],
+                target: "new",
+                context: { default_activity_ids: [inquiry.id] },
+            },
+            { onClose: () => this.load() }
+        );
+    }
+
+    scrollTo(key) {
+        const el = document.getElementById(`o_village_today_${key}`);
+        if (el) {
+            el.scrollIntoView({ behavior: "smooth", block: "start" });
+        }
+    }
+}
+
+registry.category("actions").add("village_service.today", VillageToday);
