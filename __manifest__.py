@@ -59,6 +59,7 @@
         "views/village_meeting_topic_views.xml",
         "views/village_inquiry_rule_views.xml",
         "views/village_inquiry_state_views.xml",
+        "wizards/village_inquiry_done_views.xml",
         "views/helpdesk_ticket_portal_templates.xml",
         "views/village_service_menus.xml",
     ],
@@ -70,6 +71,9 @@
         "demo/village_meeting_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "village_service/static/src/today/*",
+        ],
         "web.assets_tests": [
             "village_service/static/tests/tours/*.js",
         ],

@@ -28,3 +28,4 @@ from . import test_integrity_links
 from . import test_field_day
 from . import test_samples
 from . import test_daily_stat_current
+from . import test_today

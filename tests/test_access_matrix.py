@@ -187,11 +187,21 @@ MATRIX = {
     **{model: _openers("head_a", "bureau") for model in STATION_WIZARDS},
     **{model: _openers("manager_a", "manager_b", "head_a", "bureau") for model in USER_WIZARDS},
     "res.config.settings": dict.fromkeys(ROLES, ("", None)),
+    # the Inquired dialog: opened on the activities one may mark done
+    "village.inquiry.done": {
+        "manager_a": ("c", ""),
+        "manager_b": ("", "c"),
+        "head_a": ("c", ""),
+        "bureau": ("c", "c"),
+        "portal_a1": NONE,
+        "plain": NONE,
+        "public": NONE,
+    },
 }
 # Wizards are only ever created by their user; reading, writing or deleting
 # someone else's wizard is the ORM's business (transient records are their
 # creator's), so only "create" is tried for them.
-CREATE_ONLY = {*STATION_WIZARDS, *USER_WIZARDS, "res.config.settings"}
+CREATE_ONLY = {*STATION_WIZARDS, *USER_WIZARDS, "res.config.settings", "village.inquiry.done"}
 # Models of the addon that hold no records to protect.
 EXEMPT = {
     "digest.digest": "Odoo's digest, extended with KPI fields: its access is Odoo's own",
@@ -199,6 +209,7 @@ EXEMPT = {
     "report.village_service.demand_xlsx": "abstract report: renders leads the user can read",
     "report.village_service.report_weekly_station": "abstract report: checks the station itself",
     "village.link.guard": "abstract check of link values, no records",
+    "village.today": "abstract: the today screen reads the user's own records with the user's rights",
 }
 
 
@@ -344,6 +355,10 @@ class TestAccessMatrix(VillageServiceCase):
                 "reason": "test",
             },
             "village.agreement.bulk.create": {"village_ids": [Command.set(village.ids)]},
+            "village.inquiry.done": {
+                "activity_ids": [Command.set(rec["mail.activity"].ids)],
+                "outcome": "answered_ok",
+            },
             "helpdesk.ticket.create.lead": {"ticket_id": ticket.id},
             "res.config.settings": {},
         }[model]

@@ -111,7 +111,18 @@ FIELDS = {
         ("activity_type_id", "interval_unit", "target", "care_tag_ids", "meeting_kind"), (BUREAU, None)
     ),
     "village.inquiry.state": dict.fromkeys(
-        ("rule_id", "partner_id", "village_id", "station_id", "user_id", "activity_id", "status"), (READONLY, None)
+        (
+            "rule_id",
+            "partner_id",
+            "village_id",
+            "station_id",
+            "user_id",
+            "activity_id",
+            "status",
+            "last_outcome",
+            "last_note",
+        ),
+        (READONLY, None),
     ),
     "mail.activity": {"inquiry_rule_id": (WORKFLOW, "inquiry_rule")},
     "helpdesk.ticket.team": {"require_closeout": (BUREAU, False)},
