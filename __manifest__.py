@@ -56,6 +56,7 @@
         "views/village_demand_report_views.xml",
         "wizards/helpdesk_ticket_create_lead_views.xml",
         "views/village_meeting_views.xml",
+        "wizards/village_meeting_done_views.xml",
         "views/village_meeting_topic_views.xml",
         "views/village_inquiry_rule_views.xml",
         "views/village_inquiry_state_views.xml",

@@ -3,6 +3,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
+from odoo.tools.translate import code_translations
 
 LARGE_DEMAND_PARAM = "village_service.large_demand_kw"
 LARGE_DEMAND_DEFAULT_KW = 50.0
@@ -23,12 +24,15 @@ class CrmLead(models.Model):
     _name = "crm.lead"
     _inherit = ["crm.lead", "village.link.guard"]
 
+    # precomputed, as the demand's title (name) follows from them before the row is inserted
+    name = fields.Char(compute="_compute_name", store=True, readonly=False, precompute=True)
     village_id = fields.Many2one(
         "res.partner",
         string="Village",
         compute="_compute_village_id",
         store=True,
         readonly=False,
+        precompute=True,
         index="btree_not_null",
         tracking=True,
         domain="[('village_kind', 'in', ('village', 'community'))]",
@@ -55,12 +59,57 @@ class CrmLead(models.Model):
         store=True,
         index="btree_not_null",
     )
+    photo = fields.Image(string="Photo", max_width=1920, max_height=1920)
     is_large_demand = fields.Boolean(
         string="Large Demand",
         compute="_compute_is_large_demand",
         search="_search_is_large_demand",
         help="At least the threshold set in Settings and needed within six months.",
     )
+
+    @api.depends("partner_id", "village_id", "power_demand_type")
+    def _compute_name(self):
+        """A demand is titled "<village> — <demand type>" until its author
+        types a title: never CRM's "<contact>'s opportunity"."""
+        demands = self.filtered(lambda lead: lead.village_id or lead.power_demand_type)
+        for lead in demands:
+            if not lead.name or lead._village_is_automatic_name():
+                lead.name = lead._village_demand_title()
+        super(CrmLead, self - demands)._compute_name()
+
+    @api.depends("name", "village_id", "power_demand_type")
+    def _compute_display_name(self):
+        super()._compute_display_name()
+        for lead in self:
+            if not lead.name:
+                lead.display_name = (
+                    lead._village_demand_title()
+                    if lead.village_id or lead.power_demand_type
+                    else self.env._("New Demand")
+                )
+
+    def _village_demand_title(self, village=None, demand_type=None):
+        """ "<village> — <demand type>", of this demand or of the given values."""
+        if village is None:
+            village = self.village_id.name or self.env._("Village")
+        if demand_type is None:
+            types = dict(self._fields["power_demand_type"]._description_selection(self.env))
+            demand_type = types.get(self.power_demand_type) or self.env._("Power Demand")
+        return self.env._("%(village)s — %(type)s", village=village, type=demand_type)
+
+    def _village_is_automatic_name(self):
+        """Whether the title was given by the code, not typed: a demand title
+        ("<any village> — <a demand type>") or CRM's "<contact>'s opportunity"."""
+        self.ensure_one()
+        types = dict(self._fields["power_demand_type"]._description_selection(self.env))
+        for label in [*types.values(), self.env._("Power Demand")]:
+            prefix, _sep, suffix = self._village_demand_title(village="\x00", demand_type=label).partition("\x00")
+            if self.name.startswith(prefix) and self.name.endswith(suffix) and len(self.name) > len(prefix + suffix):
+                return True
+        source = "%s's opportunity"
+        opportunity = code_translations.get_python_translations("crm", self.env.lang or "en_US").get(source, source)
+        prefix, sep, suffix = opportunity.partition("%s")
+        return bool(sep) and self.name.startswith(prefix) and self.name.endswith(suffix)
 
     @api.depends("partner_id")
     def _compute_village_id(self):

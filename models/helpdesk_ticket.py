@@ -81,6 +81,7 @@ class HelpdeskTicket(models.Model):
         index=True,
         tracking=True,
     )
+    photo = fields.Image(string="Photo", max_width=1920, max_height=1920)
     rectification_measure = fields.Text(string="Rectification Measure", tracking=True, copy=False)
     rectification_deadline = fields.Date(string="Rectification Deadline", tracking=True, copy=False)
     date_planned = fields.Datetime(string="Planned on", readonly=True, copy=False)

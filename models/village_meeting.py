@@ -3,6 +3,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import is_html_empty
 
 # Helpdesk channel (XML id) of the problems logged from each kind of meeting.
 KIND_CHANNEL = {
@@ -124,6 +125,13 @@ class VillageMeeting(models.Model):
             else:
                 meeting.name = kinds.get(meeting.kind) or meeting.name
 
+    @api.depends("name", "kind")
+    def _compute_display_name(self):
+        # a meeting whose title was cleared (or not computed yet) never reads "False"
+        kinds = dict(self._fields["kind"]._description_selection(self.env))
+        for meeting in self:
+            meeting.display_name = meeting.name or kinds.get(meeting.kind) or self.env._("New Meeting")
+
     @api.depends("village_id")
     def _compute_station_id(self):
         # when the bureau moves a village to another station, its meetings stay
@@ -228,8 +236,42 @@ class VillageMeeting(models.Model):
                         date=meeting._date_shown(),
                     )
                 )
+        self._check_held_with_attendees_and_minutes()
         self._village_workflow_write({"state": "done"})
         return True
+
+    def _check_held_with_attendees_and_minutes(self, attendee_count=None, minutes=None):
+        """A meeting is marked done with who came and what was said: its
+        attendee count and minutes (or the given ones, those of the dialog)."""
+        for meeting in self:
+            count = meeting.attendee_count if attendee_count is None else attendee_count
+            text = meeting.minutes if minutes is None else minutes
+            if (count or 0) < 1:
+                raise UserError(
+                    self.env._(
+                        "Enter how many people attended %(meeting)s before marking it done.", meeting=meeting.name
+                    )
+                )
+            if is_html_empty(text):
+                raise UserError(
+                    self.env._("Write the minutes of %(meeting)s before marking it done.", meeting=meeting.name)
+                )
+
+    def action_open_done_wizard(self):
+        """*Mark Done*: a dialog asks for the attendee count and the minutes,
+        then marks the meeting done (action_done)."""
+        self.ensure_one()
+        if self.state != "planned":
+            raise UserError(self.env._("Only a planned meeting can be marked done (%(meeting)s).", meeting=self.name))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Mark Done"),
+            "res_model": "village.meeting.done",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_meeting_id": self.id},
+        }
 
     def action_cancel(self):
         if any(meeting.state != "planned" for meeting in self):
@@ -279,7 +321,12 @@ class VillageMeeting(models.Model):
             "default_village_id": self.village_id.id,
             "default_partner_id": self._get_log_partner().id,
             "default_user_id": self.user_id.id,
+            "default_type": "opportunity",
         }
+
+    def _demand_form_view(self):
+        """The short demand form of the account managers (the CRM form stays for the bureau)."""
+        return self.env.ref("village_service.crm_lead_view_form_demand")
 
     def action_log_problem(self):
         """One tap from the meeting: a new problem (ticket) prefilled from it."""
@@ -302,7 +349,7 @@ class VillageMeeting(models.Model):
             "name": self.env._("Log Demand"),
             "res_model": "crm.lead",
             "view_mode": "form",
-            "views": [(False, "form")],
+            "views": [(self._demand_form_view().id, "form")],
             "target": "current",
             "context": self._lead_context(),
         }
@@ -326,7 +373,10 @@ class VillageMeeting(models.Model):
             "name": self.env._("Demands"),
             "res_model": "crm.lead",
             "view_mode": "list,form",
-            "views": [(False, "list"), (False, "form")],
+            "views": [
+                (self.env.ref("village_service.crm_lead_view_list_demand").id, "list"),
+                (self._demand_form_view().id, "form"),
+            ],
             "domain": [("meeting_id", "=", self.id)],
             "context": self._lead_context(),
         }

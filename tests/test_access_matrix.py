@@ -186,6 +186,8 @@ MATRIX = {
     # wizards: who may open them (create); their records are their creator's
     **{model: _openers("head_a", "bureau") for model in STATION_WIZARDS},
     **{model: _openers("manager_a", "manager_b", "head_a", "bureau") for model in USER_WIZARDS},
+    # Mark Done on a meeting: those who may write the meeting (of station A)
+    "village.meeting.done": _openers("manager_a", "head_a", "bureau"),
     "res.config.settings": dict.fromkeys(ROLES, ("", None)),
     # the Inquired dialog: opened on the activities one may mark done
     "village.inquiry.done": {
@@ -201,7 +203,7 @@ MATRIX = {
 # Wizards are only ever created by their user; reading, writing or deleting
 # someone else's wizard is the ORM's business (transient records are their
 # creator's), so only "create" is tried for them.
-CREATE_ONLY = {*STATION_WIZARDS, *USER_WIZARDS, "res.config.settings", "village.inquiry.done"}
+CREATE_ONLY = {*STATION_WIZARDS, *USER_WIZARDS, "village.meeting.done", "res.config.settings", "village.inquiry.done"}
 # Models of the addon that hold no records to protect.
 EXEMPT = {
     "digest.digest": "Odoo's digest, extended with KPI fields: its access is Odoo's own",
@@ -360,6 +362,7 @@ class TestAccessMatrix(VillageServiceCase):
                 "outcome": "answered_ok",
             },
             "helpdesk.ticket.create.lead": {"ticket_id": ticket.id},
+            "village.meeting.done": {"meeting_id": rec["village.meeting"].id},
             "res.config.settings": {},
         }[model]
 

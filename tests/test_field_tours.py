@@ -23,6 +23,8 @@ class TestFieldDayOnPhone(HttpCase, VillageServiceCase):
             "/odoo/action-village_service.village_meeting_action", "village_service_field_day", login="vs_manager_a"
         )
         self.assertEqual(meeting.state, "done")
+        self.assertEqual(meeting.attendee_count, 18)
+        self.assertIn("A pole leans by the well", meeting.minutes)
         problem = meeting.ticket_ids
         self.assertEqual(problem.name, "Leaning pole by the well")
         self.assertEqual(problem.closeout_state, "planned")

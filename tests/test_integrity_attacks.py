@@ -158,7 +158,14 @@ class TestIntegrityAttacks(VillageRpcMixin, HttpCase, VillageServiceCase):
         cls.group_b = env["village.chat.group"].create(
             {"name": "Group B1", "village_ids": [Command.set(cls.village_b1.ids)], "manager_id": cls.manager_b.id}
         )
-        cls.meeting_a = env["village.meeting"].create({"village_id": cls.village_a1.id, "user_id": cls.manager_a.id})
+        cls.meeting_a = env["village.meeting"].create(
+            {
+                "village_id": cls.village_a1.id,
+                "user_id": cls.manager_a.id,
+                "attendee_count": 12,
+                "minutes": "<p>Safe use of electricity.</p>",
+            }
+        )
         cls.meeting_b = env["village.meeting"].create({"village_id": cls.village_b1.id, "user_id": cls.manager_b.id})
         cls.agreement_a = env["village.agreement"].create({"village_id": cls.village_a1.id})
         cls.agreement_b = env["village.agreement"].create({"village_id": cls.village_b1.id})

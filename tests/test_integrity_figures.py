@@ -75,6 +75,8 @@ class TestStationFiguresRpc(VillageRpcMixin, HttpCase, VillageServiceCase):
                 "user_id": cls.manager_a.id,
                 # this week, and not in the future
                 "date": max(Ticket._village_day_start(monday), fields.Datetime.now() - timedelta(hours=1)),
+                "attendee_count": 20,
+                "minutes": "<p>Safe use of electricity.</p>",
             }
         ).with_user(cls.manager_a).action_done()
         cls.env["crm.lead"].create(

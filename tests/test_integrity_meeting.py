@@ -28,7 +28,12 @@ class MeetingCase(VillageServiceCase):
             {"village_id": cls.village_a1.id, "date": cls.now - timedelta(hours=2)}
         )
         cls.held = cls.Meeting.with_user(cls.manager_a).create(
-            {"village_id": cls.village_a1.id, "date": cls.now - timedelta(days=2)}
+            {
+                "village_id": cls.village_a1.id,
+                "date": cls.now - timedelta(days=2),
+                "attendee_count": 15,
+                "minutes": "<p>Safe use of electricity.</p>",
+            }
         )
         cls.held.with_user(cls.manager_a).action_done()
 

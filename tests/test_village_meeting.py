@@ -23,6 +23,7 @@ class TestVillageMeeting(VillageServiceCase):
                     "village_id": cls.village_a1.id,
                     "attendee_count": 30,
                     "topic_ids": [fields.Command.set(cls.topic_safety.ids)],
+                    "minutes": "<p>Safe use of electricity at home.</p>",
                 }
             )
         )
@@ -96,7 +97,7 @@ class TestVillageMeeting(VillageServiceCase):
         views = self.env["village.meeting"].with_user(self.manager_a).get_views([(False, t) for t in types])
         self.assertEqual(set(views["views"]), set(types))
         form = views["views"]["form"]["arch"]
-        for button in ("action_log_problem", "action_log_demand", "action_done"):
+        for button in ("action_log_problem", "action_log_demand", "action_open_done_wizard"):
             self.assertIn(f'name="{button}"', form)
 
     def test_mark_done_and_cancel(self):

@@ -11,3 +11,5 @@ class TestVillageMeetingTour(HttpCase, VillageServiceCase):
         )
         self.start_tour("/odoo", "village_service_meeting_done", login=self.manager_a.login)
         self.assertEqual(meeting.state, "done")
+        self.assertEqual(meeting.attendee_count, 12)
+        self.assertIn("Safe use of electricity at home", meeting.minutes)

@@ -13,7 +13,7 @@ registry.category("web_tour.tours").add("village_service_field_day", {
         },
         {
             content: "Log a problem from the meeting",
-            trigger: '.o_form_view button[name="action_log_problem"]',
+            trigger: '.o_form_view .o_form_sheet button[name="action_log_problem"]:visible',
             run: "click",
         },
         {
@@ -45,18 +45,28 @@ registry.category("web_tour.tours").add("village_service_field_day", {
             run: "click",
         },
         {
-            content: "On a phone the other actions are behind the menu button",
-            trigger: ".o_form_view .o_statusbar_buttons .dropdown-toggle",
+            content: "Mark the meeting done: the button is on the sheet, not under the ⋮ menu",
+            trigger: '.o_form_view .o_form_sheet button[name="action_open_done_wizard"]:visible',
             run: "click",
         },
         {
-            content: "Mark the meeting done",
-            trigger: '.o-dropdown--menu button[name="action_done"]',
+            content: "How many people came",
+            trigger: '.modal .o_field_widget[name="attendee_count"] input',
+            run: "edit 18",
+        },
+        {
+            content: "What was said",
+            trigger: '.modal .o_field_widget[name="minutes"] .odoo-editor-editable :is(p, div.o-paragraph)',
+            run: "editor A pole leans by the well",
+        },
+        {
+            trigger: '.modal footer button[name="action_confirm"]',
             run: "click",
         },
         {
-            content: "The meeting is done",
-            trigger: '.o_form_view .o_statusbar_status :contains("Done")',
+            content: "The meeting is done: no Mark Done any more, the attendees are in",
+            trigger:
+                'body:not(:has(.modal)) .o_form_view .o_form_sheet:not(:has(button[name="action_open_done_wizard"])) .o_field_widget[name="attendee_count"] input:value(18)',
         },
     ],
 });

@@ -25,16 +25,30 @@ registry.category("web_tour.tours").add("village_service_meeting_done", {
         },
         {
             content: "The meeting offers to log a problem",
-            trigger: '.o_form_view .o_statusbar_buttons button[name="action_log_problem"]',
+            trigger: '.o_form_view .o_form_sheet button[name="action_log_problem"]:visible',
         },
         {
             content: "Mark the meeting done",
-            trigger: '.o_form_view .o_statusbar_buttons button[name="action_done"]',
+            trigger: '.o_form_view .o_form_sheet button[name="action_open_done_wizard"]:visible',
+            run: "click",
+        },
+        {
+            content: "The dialog asks how many people came",
+            trigger: '.modal .o_field_widget[name="attendee_count"] input',
+            run: "edit 12",
+        },
+        {
+            content: "and what was said",
+            trigger: '.modal .o_field_widget[name="minutes"] .odoo-editor-editable :is(p, div.o-paragraph)',
+            run: "editor Safe use of electricity at home",
+        },
+        {
+            trigger: '.modal footer button[name="action_confirm"]',
             run: "click",
         },
         {
             content: "The meeting is done",
-            trigger: '.o_statusbar_status button.o_arrow_button_current:contains("Done")',
+            trigger: 'body:not(:has(.modal)) .o_statusbar_status button.o_arrow_button_current[data-value="done"]',
         },
     ],
 });
