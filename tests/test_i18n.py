@@ -4,6 +4,8 @@ from odoo.tests import TransactionCase, tagged
 from odoo.tools.misc import file_path
 from odoo.tools.translate import TranslationModuleReader
 
+from .common import VillageServiceCase
+
 
 @tagged("post_install", "-at_install")
 class TestChineseTranslation(TransactionCase):
@@ -28,3 +30,30 @@ class TestChineseTranslation(TransactionCase):
         self.assertEqual(root.name, "村电共建·社电联建")
         ledger = self.env.ref("village_service.helpdesk_ticket_menu_ledger").with_context(lang="zh_CN")
         self.assertEqual(ledger.name, "问题台账")
+
+
+@tagged("post_install", "-at_install")
+class TestInquiriesInTheAssigneeLanguage(VillageServiceCase):
+    """The cadence job runs in English; each inquiry reads in its assignee's
+    language."""
+
+    def test_inquiry_activity_in_the_assignee_language(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["village_service"], ["zh_CN"], overwrite=True)
+        Rule = self.env["village.inquiry.rule"].with_context(active_test=False)
+        Rule.search([("id", "!=", self.env.ref("village_service.inquiry_rule_committee").id)]).action_archive()
+        rule = self.env.ref("village_service.inquiry_rule_committee")
+        rule.active = True
+        self.manager_a.lang = "zh_CN"  # village A1's account manager reads Chinese
+        self.assertEqual(self.manager_b.lang, "en_US")  # village B1's, English
+        # as the daily job does, in the job's (English) language
+        work = [(r, pid) for r, pid in Rule.with_context(lang="en_US")._inquiry_work() if r == rule]
+        Rule.with_context(lang="en_US")._schedule_batch(work)
+        Activity = self.env["mail.activity"]
+        chinese = Activity.search([("inquiry_rule_id", "=", rule.id), ("res_id", "=", self.village_a1.id)])
+        english = Activity.search([("inquiry_rule_id", "=", rule.id), ("res_id", "=", self.village_b1.id)])
+        self.assertEqual(chinese.user_id, self.manager_a)
+        self.assertEqual(chinese.summary, "每月向村委会询问")
+        self.assertIn("向村委会了解", chinese.note)
+        self.assertEqual(english.summary, "Monthly inquiry with the village committee")
+        self.assertIn("Ask the village committee", english.note)
