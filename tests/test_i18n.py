@@ -33,9 +33,9 @@ class TestChineseTranslation(TransactionCase):
 
 
 @tagged("post_install", "-at_install")
-class TestInquiriesInTheAssigneeLanguage(VillageServiceCase):
-    """The cadence job runs in English; each inquiry reads in its assignee's
-    language."""
+class TestChineseForItsReader(VillageServiceCase):
+    """Jobs run in English; what they make for someone reads in that
+    person's language."""
 
     def test_inquiry_activity_in_the_assignee_language(self):
         self.env["res.lang"]._activate_lang("zh_CN")
@@ -57,3 +57,20 @@ class TestInquiriesInTheAssigneeLanguage(VillageServiceCase):
         self.assertIn("向村委会了解", chinese.note)
         self.assertEqual(english.summary, "Monthly inquiry with the village committee")
         self.assertIn("Ask the village committee", english.note)
+
+    def test_helpdesk_mail_in_the_customer_language(self):
+        """helpdesk_mgmt's mails go out in their recipient's language: the
+        closing notice of a Chinese household's problem reads Chinese."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["village_service"], ["zh_CN"])
+        self.household_a1.lang = "zh_CN"
+        ticket = self.env["helpdesk.ticket"].create(
+            {"name": "Broken insulator", "description": "x", "partner_id": self.household_a1.id}
+        )
+        template = self.env.ref("helpdesk_mgmt.closed_ticket_template").with_user(self.head_a)
+        mail = template._generate_template(ticket.ids, ("subject", "body_html", "lang"))[ticket.id]
+        self.assertEqual(mail["subject"], f"问题 {ticket.number} 已关闭。")
+        self.assertIn("已关闭", mail["body_html"])
+        self.household_a1.lang = "en_US"
+        mail = template._generate_template(ticket.ids, ("subject",))[ticket.id]
+        self.assertEqual(mail["subject"], f"The ticket {ticket.number} has been closed.")

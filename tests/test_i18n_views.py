@@ -14,7 +14,7 @@ from odoo.tools import SQL
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 LATIN = re.compile(r"[A-Za-z]")
 # what is written the same in Chinese: units, file formats, product names
-ALLOWED = {"kW", "kWh", "PDF", "XLSX", "CSV", "ID", "Odoo", "Email", "ICP"}
+ALLOWED = {"kW", "kWh", "PDF", "XLSX", "ID", "Odoo"}
 # attributes the user reads (labels, buttons, filters, pages, groups,
 # placeholders, confirmations, tooltips)
 VISIBLE_ATTRIBUTES = ("string", "placeholder", "confirm", "title", "help", "aria-label", "sum", "avg")
