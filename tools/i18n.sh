@@ -2,7 +2,8 @@
 # `make i18n`: regenerate i18n/village_service.pot from the code (Odoo's own
 # exporter, on a fresh database with the module) and merge it into
 # i18n/zh_CN.po, keeping existing translations. Then translate the new
-# entries in i18n/zh_CN.po (see GLOSSARY in the README).
+# entries in i18n/zh_CN.po (see GLOSSARY in the README). The same for the
+# zh_CN of helpdesk_mgmt and helpdesk_mgmt_crm (i18n_upstream/, below).
 source "$(dirname "$0")/common.sh"
 db="${TEST_DB}_i18n"
 install_fresh "$db" $((HTTP_PORT + 30))
