@@ -177,8 +177,11 @@ class VillageInquiryRule(models.Model):
         # activity computes each on its own record: a query per target)
         partners.mapped("display_name")
         partners.village_id.fetch(["village_manager_id", "village_station_id"])
+        partners.village_id.village_manager_id.mapped("lang")
+        partners.village_id.village_station_id.user_id.mapped("lang")
         model_id = self.env["ir.model"]._get_id("res.partner")
         today = self.env["helpdesk.ticket"]._village_today()
+        texts = {}  # (rule, lang): (summary, note) in the assignee's language
         activity_vals, new_pairs = [], []
         for rule, pids in by_rule.items():
             for pid in pids:
@@ -189,13 +192,18 @@ class VillageInquiryRule(models.Model):
                 user = village.village_manager_id or village.village_station_id.user_id
                 state = states.get((rule.id, pid))
                 deadline = state.next_due if state and state.next_due else today
+                lang = user.lang or self.env.lang or "en_US"
+                if (rule, lang) not in texts:
+                    localized = rule.with_context(lang=lang)
+                    texts[rule, lang] = (localized.name, localized.note)
+                summary, note = texts[rule, lang]
                 activity_vals.append(
                     {
                         "res_model_id": model_id,
                         "res_id": pid,
                         "activity_type_id": rule.activity_type_id.id,
-                        "summary": rule.name,
-                        "note": rule.note,
+                        "summary": summary,
+                        "note": note,
                         "user_id": user.id,
                         "date_deadline": deadline,
                         "inquiry_rule_id": rule.id,

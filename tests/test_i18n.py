@@ -4,6 +4,8 @@ from odoo.tests import TransactionCase, tagged
 from odoo.tools.misc import file_path
 from odoo.tools.translate import TranslationModuleReader
 
+from .common import VillageServiceCase
+
 
 @tagged("post_install", "-at_install")
 class TestChineseTranslation(TransactionCase):
@@ -28,3 +30,47 @@ class TestChineseTranslation(TransactionCase):
         self.assertEqual(root.name, "村电共建·社电联建")
         ledger = self.env.ref("village_service.helpdesk_ticket_menu_ledger").with_context(lang="zh_CN")
         self.assertEqual(ledger.name, "问题台账")
+
+
+@tagged("post_install", "-at_install")
+class TestChineseForItsReader(VillageServiceCase):
+    """Jobs run in English; what they make for someone reads in that
+    person's language."""
+
+    def test_inquiry_activity_in_the_assignee_language(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["village_service"], ["zh_CN"], overwrite=True)
+        Rule = self.env["village.inquiry.rule"].with_context(active_test=False)
+        Rule.search([("id", "!=", self.env.ref("village_service.inquiry_rule_committee").id)]).action_archive()
+        rule = self.env.ref("village_service.inquiry_rule_committee")
+        rule.active = True
+        self.manager_a.lang = "zh_CN"  # village A1's account manager reads Chinese
+        self.assertEqual(self.manager_b.lang, "en_US")  # village B1's, English
+        # as the daily job does, in the job's (English) language
+        work = [(r, pid) for r, pid in Rule.with_context(lang="en_US")._inquiry_work() if r == rule]
+        Rule.with_context(lang="en_US")._schedule_batch(work)
+        Activity = self.env["mail.activity"]
+        chinese = Activity.search([("inquiry_rule_id", "=", rule.id), ("res_id", "=", self.village_a1.id)])
+        english = Activity.search([("inquiry_rule_id", "=", rule.id), ("res_id", "=", self.village_b1.id)])
+        self.assertEqual(chinese.user_id, self.manager_a)
+        self.assertEqual(chinese.summary, "每月向村委会询问")
+        self.assertIn("向村委会了解", chinese.note)
+        self.assertEqual(english.summary, "Monthly inquiry with the village committee")
+        self.assertIn("Ask the village committee", english.note)
+
+    def test_helpdesk_mail_in_the_customer_language(self):
+        """helpdesk_mgmt's mails go out in their recipient's language: the
+        closing notice of a Chinese household's problem reads Chinese."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["village_service"], ["zh_CN"])
+        self.household_a1.lang = "zh_CN"
+        ticket = self.env["helpdesk.ticket"].create(
+            {"name": "Broken insulator", "description": "x", "partner_id": self.household_a1.id}
+        )
+        template = self.env.ref("helpdesk_mgmt.closed_ticket_template").with_user(self.head_a)
+        mail = template._generate_template(ticket.ids, ("subject", "body_html", "lang"))[ticket.id]
+        self.assertEqual(mail["subject"], f"问题 {ticket.number} 已关闭。")
+        self.assertIn("已关闭", mail["body_html"])
+        self.household_a1.lang = "en_US"
+        mail = template._generate_template(ticket.ids, ("subject",))[ticket.id]
+        self.assertEqual(mail["subject"], f"The ticket {ticket.number} has been closed.")
