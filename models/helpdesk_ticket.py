@@ -15,25 +15,26 @@ CLOSEOUT_STATES = [
 ]
 
 # Typical problems heard in villages and their measures (demo data, benchmark data).
+# The demo county's ledger reads Chinese, as its users do.
 DEMO_PROBLEMS = [
-    "Street lights out along the village road",
-    "Low voltage in the evening",
-    "Leaning pole near the school",
-    "Tree branches touching the line",
-    "Meter reading disputed",
-    "Outage notice not received",
-    "Loose service cable at the house",
-    "Transformer humming at night",
+    "村道路灯不亮",
+    "晚间电压偏低",
+    "学校旁电杆倾斜",
+    "树枝碰线",
+    "抄表读数有争议",
+    "未收到停电通知",
+    "入户线松动",
+    "变压器夜间异响",
 ]
 DEMO_MEASURES = [
-    "Replace the lamps and the photo switch",
-    "Rebalance the phases of the transformer area",
-    "Straighten and guy the pole",
-    "Trim the trees along the line",
-    "Check the meter on site with the customer",
-    "Add the household to the village outage group",
-    "Fasten and re-insulate the service cable",
-    "Inspect the transformer and tighten the fittings",
+    "更换灯具和光控开关",
+    "调整台区三相负荷平衡",
+    "扶正电杆并加装拉线",
+    "修剪线路沿线树木",
+    "与客户现场核对电表",
+    "将该户加入村停送电信息群",
+    "紧固入户线并重新绝缘",
+    "检查变压器并紧固金具",
 ]
 
 

@@ -30,3 +30,4 @@ from . import test_samples
 from . import test_daily_stat_current
 from . import test_today
 from . import test_field_forms
+from . import test_i18n_views
