@@ -4,8 +4,9 @@ wkhtmltopdf prints through Qt, whose PDF engine writes each embedded font's
 ToUnicode map (the text a reader copies or searches) by asking the font, for
 each glyph, the *lowest* code point that maps to it. The CJK fonts share one
 glyph between a unified ideograph and its radical (土 U+571F and the Kangxi
-radical ⼟ U+2F1F, 门 and ⻔ U+2ED4, 黄 and ⻩...), so the text layer holds
-radicals and searching the PDF for 土城 or 黄龙村 finds nothing.
+radical ⼟ U+2F1F, 门 and ⻔ U+2ED4, 黄 and ⻩...; the en dash and the figure
+dash...), so the text layer holds radicals and searching the PDF for 土城 or
+黄龙村 finds nothing.
 
 The reports print in a local font (Noto Sans CJK SC, see the template
 `report_village_fonts`: web fonts are drawn as outlines, without text), and
@@ -39,8 +40,13 @@ _SHARED_GLYPHS = (
     "⻦鸟⻧卤⻨麦⻩黄⻪黾⻫斉⻬齐⻮齿⻯竜⻰龙⻱龜⻲亀⻳龟⼾户㫚曶㬵胶㬺幐㮣槩"
     "⺇\U00020628⺍\U0002d544⺩\U000248e9⺮\U00025ad7⺽\U00026951⻇\U000278b2⻊\U00027fb7⻕\U00028e0f⻞\U0002967f⻡\U00029810"
 )
+# Punctuation of Chinese text whose glyph the font shares with a rarer,
+# lower code point: en dash (figure dash), ideographic space (em space),
+# fullwidth solidus (division slash), angle brackets 〈〉 (deprecated ones).
+_SHARED_PUNCTUATION = "\u2012\u2013\u2003\u3000\u2215\uff0f\u2329\u3008\u232a\u3009"
 TEXT_FIXES = {chr(code): unicodedata.normalize("NFKC", chr(code)) for code in range(0x2F00, 0x2FD6)}
-TEXT_FIXES.update(zip(_SHARED_GLYPHS[::2], _SHARED_GLYPHS[1::2], strict=True))
+for _pairs in (_SHARED_GLYPHS, _SHARED_PUNCTUATION):
+    TEXT_FIXES.update(zip(_pairs[::2], _pairs[1::2], strict=True))
 
 _CMAP_BLOCK = re.compile(rb"beginbf(char|range)(.*?)endbf\1", re.S)
 _CMAP_HEX = re.compile(rb"<([0-9A-Fa-f]*)>")
