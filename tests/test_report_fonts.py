@@ -8,7 +8,7 @@ import io
 import json
 import re
 from datetime import date, timedelta
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import PyPDF2
 
@@ -84,6 +84,7 @@ class TestReportFonts(VillageRpcMixin, HttpCase, VillageServiceCase):
         )
         self.assertEqual(response.status_code, 200, response.text[:500])
         self.assertEqual(response.headers["Content-Type"], "application/pdf")
+        self.filename = unquote(response.headers["Content-Disposition"])
         return pdf_text_and_fonts(response.content)
 
     def _weekly_pdf(self, lang="en_US"):
@@ -159,8 +160,10 @@ class TestReportFonts(VillageRpcMixin, HttpCase, VillageServiceCase):
         for term in ("周汇报：", STATION, "统计期间：", "本期", "累计", "未销号问题", "整改措施", "填报人："):
             self.assertIn(term, compact)
         self.assertNotIn("WeeklyReportof", compact)
+        self.assertIn("供电所周汇报.pdf", self.filename)
         compact, _text, fonts = self._agreement_pdf("zh_CN")
         self.assertSimplifiedChineseFonts(fonts)
         for term in ("服务点共建协议", "甲方：供电所", STATION, VILLAGE):
             self.assertIn(term, compact)
         self.assertNotIn("Service-PointAgreement", compact)
+        self.assertIn(f"服务点共建协议 - {self.agreement.name} - {VILLAGE}.pdf", self.filename)
