@@ -12,6 +12,7 @@ import json
 from datetime import timedelta
 from urllib.parse import quote
 
+import lxml.html
 import PyPDF2
 
 from odoo import http
@@ -171,3 +172,23 @@ class TestWeeklyReportInput(VillageRpcMixin, HttpCase, VillageServiceCase):
         self.assertIn("Test Station A", response.text)
         monday = self.env["report.village_service.report_weekly_station"]._default_period()[0]
         self.assertIn(str(monday), response.text)
+
+    def test_problem_tables_keep_their_columns(self):
+        """A problem without a measure or a deadline (a new one) keeps its
+        empty cells: its status stays in the Status column."""
+        self.authenticate("vs_head_a", "vs_head_a")
+        response = self._download(self._report_url("pdf", self._print_action()))
+        self.assertEqual(response.status_code, 200, response.text[:500])
+        tree = lxml.html.fromstring(response.content)
+        rows = tree.xpath("//table[not(contains(@class, 'o_village_figures'))]/tbody/tr")
+        self.assertTrue(rows)
+        for row in rows:
+            cells = [" ".join(cell.text_content().split()) for cell in row.xpath("./td")]
+            self.assertEqual(len(cells), 6, cells)
+        [row] = [row for row in rows if "Sagging line over the school" in row.text_content()]
+        cells = [" ".join(cell.text_content().split()) for cell in row.xpath("./td")]
+        self.assertEqual(cells[1:], ["Sagging line over the school", "Test Village A1", "", "", "Open"])
+
+    def _print_action(self):
+        [wizard_id] = self._wizard(*(day.isoformat() for day in self.week))["result"]
+        return self.rpc("village.weekly.report.wizard", "action_print_pdf", [wizard_id])["result"]

@@ -85,9 +85,10 @@ class TestReportFonts(VillageRpcMixin, HttpCase, VillageServiceCase):
         self.assertEqual(response.status_code, 200, response.text[:500])
         self.assertEqual(response.headers["Content-Type"], "application/pdf")
         self.filename = unquote(response.headers["Content-Disposition"])
+        self.pages = len(PyPDF2.PdfReader(io.BytesIO(response.content)).pages)
         return pdf_text_and_fonts(response.content)
 
-    def _weekly_pdf(self, lang="en_US"):
+    def _weekly_pdf(self, lang="en_US", stations=None):
         """The weekly report printed from the wizard (Reporting → Weekly
         Report → Print PDF), as the web client builds its URL
         (addons/web/static/src/webclient/actions/reports/utils.js)."""
@@ -96,7 +97,7 @@ class TestReportFonts(VillageRpcMixin, HttpCase, VillageServiceCase):
             "create",
             [
                 {
-                    "station_ids": [(6, 0, self.station_a.ids)],
+                    "station_ids": [(6, 0, (stations or self.station_a).ids)],
                     "date_from": self.week[0].isoformat(),
                     "date_to": self.week[1].isoformat(),
                 }
@@ -110,9 +111,10 @@ class TestReportFonts(VillageRpcMixin, HttpCase, VillageServiceCase):
         context = quote(json.dumps(action.get("context") or {}))
         return self._download(f"/report/pdf/{WEEKLY}?options={options}&context={context}", lang)
 
-    def _agreement_pdf(self, lang="en_US"):
-        """The agreement printed from its form's Print menu."""
-        return self._download(f"/report/pdf/{AGREEMENT}/{self.agreement.id}", lang)
+    def _agreement_pdf(self, lang="en_US", agreements=None):
+        """The agreements printed from their form's or list's Print menu."""
+        ids = ",".join(str(agreement_id) for agreement_id in (agreements or self.agreement).ids)
+        return self._download(f"/report/pdf/{AGREEMENT}/{ids}", lang)
 
     def assertSimplifiedChineseFonts(self, fonts):
         self.assertTrue(fonts, "the PDF has no text (drawn as outlines)")
@@ -167,3 +169,26 @@ class TestReportFonts(VillageRpcMixin, HttpCase, VillageServiceCase):
             self.assertIn(term, compact)
         self.assertNotIn("Service-PointAgreement", compact)
         self.assertIn(f"服务点共建协议 - {self.agreement.name} - {VILLAGE}.pdf", self.filename)
+
+    def test_several_stations_and_agreements_print_in_one_pdf(self):
+        """A bureau prints the weekly report of several stations, or several
+        agreements at once: one PDF, a page each (Debian's wkhtmltopdf prints
+        one document per run; Odoo refused several)."""
+        self.station_b.name = "长风供电所"
+        self.env["helpdesk.ticket"].create(
+            {"name": "龙门村变压器噪音", "description": "x", "partner_id": self.household_b1.id}
+        )
+        agreement_b = self.env["village.agreement"].create(
+            {"village_id": self.village_b1.id, "date_start": date(2025, 1, 1), "date_end": date(2025, 12, 31)}
+        )
+        self.authenticate("vs_bureau", "vs_bureau")
+        compact, _text, fonts = self._weekly_pdf(stations=self.station_a | self.station_b)
+        self.assertSimplifiedChineseFonts(fonts)
+        self.assertEqual(self.pages, 2)
+        for chinese in (STATION, "长风供电所", PROBLEMS[0], "龙门村变压器噪音"):
+            self.assertIn(chinese, compact)
+        compact, _text, fonts = self._agreement_pdf(agreements=self.agreement | agreement_b)
+        self.assertSimplifiedChineseFonts(fonts)
+        self.assertEqual(self.pages, 2)
+        for text in (VILLAGE, "Test Village B1", self.agreement.name, agreement_b.name):
+            self.assertIn(text.replace(" ", ""), compact)
