@@ -83,18 +83,18 @@ class TestWeeklyReportInput(VillageRpcMixin, HttpCase, VillageServiceCase):
         self.assertIn("Weekly Report of", response.text)
         self.assertIn("Test Station A", response.text)
         self.assertIn("Sagging line over the school", response.text)
-        # the same request printed by wkhtmltopdf: a PDF (its text is drawn
-        # as outlines with the web fonts, so not extractable; the HTML above
-        # is what it prints)
-        context = dict(action["context"], force_report_rendering=True)
+        # the same request printed by wkhtmltopdf: a one-page PDF with the
+        # station in its text (tests/test_report_fonts.py checks the text)
         pdf = (
             self.env["ir.actions.report"]
             .with_user(self.head_a)
-            .with_context(context)
+            .with_context(**action["context"], force_report_rendering=True)
             ._render_qweb_pdf(REPORT, None, data=dict(action["data"], context=action["context"]))[0]
         )
         self.assertTrue(pdf.startswith(b"%PDF"))
-        self.assertEqual(len(PyPDF2.PdfReader(io.BytesIO(pdf)).pages), 1)
+        reader = PyPDF2.PdfReader(io.BytesIO(pdf))
+        self.assertEqual(len(reader.pages), 1)
+        self.assertIn("Sagging line over the school", " ".join(reader.pages[0].extract_text().split()))
 
     # -- report URLs: the options are the client's -----------------------
 
