@@ -12,6 +12,7 @@ import json
 from datetime import timedelta
 from urllib.parse import quote
 
+import lxml.html
 import PyPDF2
 
 from odoo import http
@@ -82,18 +83,18 @@ class TestWeeklyReportInput(VillageRpcMixin, HttpCase, VillageServiceCase):
         self.assertIn("Weekly Report of", response.text)
         self.assertIn("Test Station A", response.text)
         self.assertIn("Sagging line over the school", response.text)
-        # the same request printed by wkhtmltopdf: a PDF (its text is drawn
-        # as outlines with the web fonts, so not extractable; the HTML above
-        # is what it prints)
-        context = dict(action["context"], force_report_rendering=True)
+        # the same request printed by wkhtmltopdf: a one-page PDF with the
+        # station in its text (tests/test_report_fonts.py checks the text)
         pdf = (
             self.env["ir.actions.report"]
             .with_user(self.head_a)
-            .with_context(context)
+            .with_context(**action["context"], force_report_rendering=True)
             ._render_qweb_pdf(REPORT, None, data=dict(action["data"], context=action["context"]))[0]
         )
         self.assertTrue(pdf.startswith(b"%PDF"))
-        self.assertEqual(len(PyPDF2.PdfReader(io.BytesIO(pdf)).pages), 1)
+        reader = PyPDF2.PdfReader(io.BytesIO(pdf))
+        self.assertEqual(len(reader.pages), 1)
+        self.assertIn("Sagging line over the school", " ".join(reader.pages[0].extract_text().split()))
 
     # -- report URLs: the options are the client's -----------------------
 
@@ -171,3 +172,23 @@ class TestWeeklyReportInput(VillageRpcMixin, HttpCase, VillageServiceCase):
         self.assertIn("Test Station A", response.text)
         monday = self.env["report.village_service.report_weekly_station"]._default_period()[0]
         self.assertIn(str(monday), response.text)
+
+    def test_problem_tables_keep_their_columns(self):
+        """A problem without a measure or a deadline (a new one) keeps its
+        empty cells: its status stays in the Status column."""
+        self.authenticate("vs_head_a", "vs_head_a")
+        response = self._download(self._report_url("pdf", self._print_action()))
+        self.assertEqual(response.status_code, 200, response.text[:500])
+        tree = lxml.html.fromstring(response.content)
+        rows = tree.xpath("//table[not(contains(@class, 'o_village_figures'))]/tbody/tr")
+        self.assertTrue(rows)
+        for row in rows:
+            cells = [" ".join(cell.text_content().split()) for cell in row.xpath("./td")]
+            self.assertEqual(len(cells), 6, cells)
+        [row] = [row for row in rows if "Sagging line over the school" in row.text_content()]
+        cells = [" ".join(cell.text_content().split()) for cell in row.xpath("./td")]
+        self.assertEqual(cells[1:], ["Sagging line over the school", "Test Village A1", "", "", "Open"])
+
+    def _print_action(self):
+        [wizard_id] = self._wizard(*(day.isoformat() for day in self.week))["result"]
+        return self.rpc("village.weekly.report.wizard", "action_print_pdf", [wizard_id])["result"]
