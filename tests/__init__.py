@@ -31,3 +31,5 @@ from . import test_daily_stat_current
 from . import test_today
 from . import test_field_forms
 from . import test_i18n_views
+from . import test_report_fonts
+from . import test_print_tours
