@@ -53,9 +53,12 @@ class TestPhoneScreenshots(ScreenshotCase):
         self.shoot(
             "meeting_phone",
             f"/odoo/action-village_service.village_meeting_action/{meeting.id}",
-            ".o_form_view .o_statusbar_buttons",
+            ".o_form_view .o_form_sheet button[name='action_log_problem']",
             "manager.tucheng1",
         )
+
+    def test_today_on_a_phone(self):
+        self.shoot("today_phone", "/odoo", ".o_village_today .o_village_today_section", "manager.tucheng1")
 
 
 @tagged("post_install", "-at_install", "village_screenshots")

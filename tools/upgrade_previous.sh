@@ -6,8 +6,8 @@
 source "$(dirname "$0")/common.sh"
 
 # The release before this one: its version and the commit it was cut from.
-PREVIOUS_VERSION=19.0.1.1.0
-PREVIOUS_COMMIT=c2957273d9212b2f7c57103b307fa2d4b36f1d47
+PREVIOUS_VERSION=19.0.1.2.0
+PREVIOUS_COMMIT=b3d47dd5f573964e58f9fe1a1a55b35803bd9dfa
 
 db="${TEST_DB}_upgrade"
 port=$((HTTP_PORT + 30))
