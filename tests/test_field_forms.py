@@ -204,7 +204,6 @@ class TestPhoneLists(FieldFormsCase):
             ("crm.lead", "village_service.crm_lead_view_list_demand", ["name", "power_demand_kw", "power_needed_by"]),
             ("res.partner", "village_service.res_partner_view_list_village", None),
             ("res.partner", "village_service.res_partner_view_list_household", None),
-            ("helpdesk.ticket", False, None),
         ]
         for model, xmlid, first in lists:
             view_id = self.env.ref(xmlid).id if xmlid else False
@@ -212,8 +211,13 @@ class TestPhoneLists(FieldFormsCase):
             self.assertLessEqual(len(shown), 4 if model == "helpdesk.ticket" else 3, f"{model}: {shown}")
             if first:
                 self.assertEqual(shown, first, model)
+        # the ledger: its essentials first, then the village and the manager for the desk;
+        # a phone opens it on the kanban
         ledger = self._shown_columns(self._arch("helpdesk.ticket", "list"))
-        self.assertEqual(ledger, ["number", "name", "rectification_deadline", "closeout_state"])
+        self.assertEqual(ledger[:4], ["number", "name", "rectification_deadline", "closeout_state"])
+        self.assertEqual(set(ledger[4:]), {"village_id", "user_id"})
+        action = self.env.ref("village_service.helpdesk_ticket_action_ledger")
+        self.assertEqual(action.view_mode.split(",")[0], action.mobile_view_mode)
 
     def test_households_total_counts_households_only(self):
         """A village group's households are counted by its village too: the
