@@ -286,6 +286,10 @@ class TestFieldFormsOnPhone(HttpCase, FieldFormsCase):
     touch_enabled = True
 
     def _tour(self, name):
+        # the account manager reads Chinese, as the demo's do
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["village_service"], ["zh_CN"], overwrite=True)
+        self.manager_a.lang = "zh_CN"
         self.start_tour("/odoo/action-village_service.village_meeting_action", name, login="vs_manager_a")
 
     def test_log_problem_with_photo(self):
@@ -303,7 +307,11 @@ class TestFieldFormsOnPhone(HttpCase, FieldFormsCase):
         self._tour("village_service_log_demand_short_form")
         demand = self.meeting.lead_ids
         self.assertEqual(len(demand), 1)
-        self.assertEqual(demand.name, "Test Village A1 — Irrigation Pumping")
+        # titled by the village and the demand type, in the reader's language
+        types = self.env["crm.lead"].with_context(lang="zh_CN").fields_get(["power_demand_type"])
+        irrigation = dict(types["power_demand_type"]["selection"])["irrigation"]
+        self.assertNotEqual(irrigation, "Irrigation Pumping")
+        self.assertEqual(demand.name, f"Test Village A1 — {irrigation}")
         self.assertEqual(demand.power_demand_type, "irrigation")
         self.assertEqual(demand.power_demand_kw, 45)
         self.assertEqual(demand.power_needed_by, fields.Date.to_date("2099-06-30"))

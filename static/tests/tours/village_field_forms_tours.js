@@ -104,7 +104,7 @@ registry.category("web_tour.tours").add("village_service_log_demand_short_form",
         {
             content: "Needed by",
             trigger: '.o_form_view .o_field_widget[name="power_needed_by"] input',
-            run: "edit 06/30/2099 && press Enter",
+            run: "edit 2099/06/30 && press Enter", // the zh_CN date format
         },
         {
             content: "A photo of the site",
