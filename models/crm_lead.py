@@ -67,6 +67,10 @@ class CrmLead(models.Model):
         help="At least the threshold set in Settings and needed within six months.",
     )
 
+    _power_demand_kw_positive = models.Constraint(
+        "CHECK(power_demand_kw >= 0)", "The power demand of a lead cannot be negative."
+    )
+
     @api.depends("partner_id", "village_id", "power_demand_type")
     def _compute_name(self):
         """A demand is titled "<village> — <demand type>" until its author
@@ -152,46 +156,28 @@ class CrmLead(models.Model):
         horizon = self.env["helpdesk.ticket"]._village_today() + relativedelta(months=LARGE_DEMAND_MONTHS)
         return threshold, horizon
 
-    @api.constrains("village_id")
-    def _check_village_of_user(self):
-        for village in self.village_id._village_outside_user_stations()[:1]:
-            raise ValidationError(
-                self.env._(
-                    "You cannot record a demand of %(village)s: it is not served by one of your power supply stations.",
-                    village=village.name,
-                )
-            )
+    @api.model_create_multi
+    def create(self, vals_list):
+        leads = super().create(vals_list)
+        leads._check_villages_of_user()
+        return leads
 
-    @api.constrains("meeting_id")
-    def _check_meeting_of_user(self):
-        """A demand is linked to a meeting of the user's own stations (the
-        meeting counts it); bureau managers link any."""
-        for meeting in self.meeting_id.sudo():
-            for village in meeting.village_id._village_outside_user_stations()[:1]:
-                raise ValidationError(
-                    self.env._(
-                        "You cannot link a demand to the meeting %(meeting)s: %(village)s is not served by one "
-                        "of your power supply stations.",
-                        meeting=meeting.name,
-                        village=village.name,
-                    )
-                )
+    def write(self, vals):
+        result = super().write(vals)
+        if {"village_id", "partner_id", "meeting_id"} & set(vals):
+            self._check_villages_of_user()
+        return result
+
+    def _check_villages_of_user(self):
+        """A demand is recorded for, and linked to a meeting of, the villages of
+        the user's own stations; the bureau anywhere. Not a record rule: the
+        salesman's rule of crm lets any lead without a salesperson through."""
+        leads = self.sudo()
+        self._village_check_user_villages(leads.village_id | leads.meeting_id.village_id)
 
     @api.constrains("station_id", "village_id")
     def _check_station_of_village(self):
         self._village_check_station_of_village()
-
-    @api.constrains("power_demand_kw")
-    def _check_power_demand_kw(self):
-        for lead in self:
-            if lead.power_demand_kw < 0:
-                raise ValidationError(
-                    self.env._(
-                        "The power demand of %(lead)s cannot be negative (%(kw)s kW).",
-                        lead=lead.name,
-                        kw=lead.power_demand_kw,
-                    )
-                )
 
     @api.constrains("power_needed_by")
     def _check_power_needed_by(self):

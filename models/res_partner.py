@@ -362,7 +362,7 @@ class ResPartner(models.Model):
         """The villages of `self` that the current user may not log work for:
         account managers and station heads work for the villages of their own
         stations; bureau managers (and users outside the app) anywhere.
-        Constraints run as superuser, so the acting user is env.user."""
+        The acting user is env.user, also on a sudo() recordset."""
         user = self.env.user
         if (
             user._is_superuser()

@@ -3,7 +3,7 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 
 class VillageAgreementService(models.Model):
@@ -157,6 +157,11 @@ class VillageAgreement(models.Model):
 
     _state_end_idx = models.Index("(state, date_end)")
 
+    _date_order = models.Constraint(
+        "CHECK(date_end IS NULL OR date_end >= date_start)",
+        "The end date of an agreement cannot be before its start date.",
+    )
+
     @api.depends("village_id")
     def _compute_station_id(self):
         # when the bureau moves a village to another station, its agreements
@@ -185,19 +190,6 @@ class VillageAgreement(models.Model):
     def _compute_has_signed_scan(self):
         for agreement in self:
             agreement.has_signed_scan = bool(agreement.signed_scan)
-
-    @api.constrains("date_start", "date_end")
-    def _check_dates(self):
-        for agreement in self:
-            if agreement.date_end and agreement.date_end < agreement.date_start:
-                raise ValidationError(
-                    self.env._(
-                        "Agreement %(name)s: the end date (%(end)s) cannot be before the start date (%(start)s).",
-                        name=agreement.name,
-                        end=agreement.date_end,
-                        start=agreement.date_start,
-                    )
-                )
 
     @api.constrains("state", "village_id", "date_start", "date_end")
     def _check_single_active(self):
@@ -238,19 +230,6 @@ class VillageAgreement(models.Model):
                     )
                 )
 
-    @api.constrains("village_id")
-    def _check_village_of_user(self):
-        """Account managers and station heads draft agreements for the villages
-        of their own stations only; bureau managers anywhere."""
-        for village in self.sudo().village_id._village_outside_user_stations()[:1]:
-            raise ValidationError(
-                self.env._(
-                    "You cannot draft an agreement for %(village)s: it is not served by one of your power "
-                    "supply stations.",
-                    village=village.name,
-                )
-            )
-
     @api.constrains("station_id", "village_id")
     def _check_station_of_village(self):
         self._village_check_station_of_village()
@@ -276,7 +255,11 @@ class VillageAgreement(models.Model):
                         fields=", ".join(self._fields[name]._description_string(self.env) for name in signed),
                     )
                 )
-        return super().write(vals)
+        result = super().write(vals)
+        if "village_id" in vals:
+            # record rules check the agreement before the write, not the village it moves to
+            self._village_check_user_villages(self.sudo().village_id)
+        return result
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_active_or_expired(self):
@@ -350,7 +333,7 @@ class VillageAgreement(models.Model):
         call the wizard's button without its form); the termination takes
         effect now, so its date is not in the future."""
         if not self.env.su and not self.env.user.has_group("village_service.group_village_station"):
-            raise UserError(self.env._("Only a station head or the bureau can terminate an agreement."))
+            raise AccessError(self.env._("Only a station head or the bureau can terminate an agreement."))
         self._check_can_terminate()
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason for terminating the agreement."))

@@ -66,17 +66,6 @@ class VillageChatGroup(models.Model):
         for group in self:
             group.ticket_count = counts.get(group, 0)
 
-    @api.constrains("village_ids")
-    def _check_village_of_user(self):
-        for village in self.village_ids._village_outside_user_stations()[:1]:
-            raise ValidationError(
-                self.env._(
-                    "You cannot register a WeChat group for %(village)s: it is not served by one of "
-                    "your power supply stations.",
-                    village=village.name,
-                )
-            )
-
     @api.constrains("station_id", "village_ids")
     def _check_station_of_villages(self):
         for group in self:
@@ -121,7 +110,18 @@ class VillageChatGroup(models.Model):
             # before the row is inserted, where the database's CHECK would answer first
             if isinstance(vals.get("member_count"), int) and vals["member_count"] < 0:
                 raise self._member_count_error(vals.get("name"), vals["member_count"])
-        return super().create(vals_list)
+        groups = super().create(vals_list)
+        groups._village_check_user_villages(groups.sudo().village_ids)
+        return groups
+
+    def write(self, vals):
+        if "village_ids" not in vals or self.env.su:
+            return super().write(vals)
+        before = {group: group.village_ids for group in self.sudo()}
+        result = super().write(vals)
+        added = self.env["res.partner"].union(*(group.village_ids - villages for group, villages in before.items()))
+        self._village_check_user_villages(added)
+        return result
 
     def action_view_tickets(self):
         self.ensure_one()

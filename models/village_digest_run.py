@@ -57,7 +57,7 @@ class VillageDigestRun(models.Model):
         readonly=True,
         index=True,
     )
-    mail_id = fields.Many2one("mail.mail", string="Email", readonly=True, ondelete="set null")
+    mail_id = fields.Many2one("mail.mail", string="Email", readonly=True, index="btree_not_null", ondelete="set null")
     date_sent = fields.Datetime(string="Queued on", readonly=True)
     error = fields.Text(string="Last Error", readonly=True)
 

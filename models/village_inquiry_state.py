@@ -31,7 +31,7 @@ class VillageInquiryState(models.Model):
         index=True,
     )
     user_id = fields.Many2one("res.users", string="Account Manager", index=True)
-    activity_id = fields.Many2one("mail.activity", string="Open Activity", ondelete="set null")
+    activity_id = fields.Many2one("mail.activity", string="Open Activity", index="btree_not_null", ondelete="set null")
     date_deadline = fields.Date(string="Due Date", help="Due date of the open activity.")
     status = fields.Selection(
         [("due", "Due"), ("overdue", "Overdue"), ("done", "Done on Time"), ("late", "Done Late")],

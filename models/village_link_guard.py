@@ -1,5 +1,5 @@
 from odoo import api, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 
 class VillageLinkGuard(models.AbstractModel):
@@ -77,6 +77,24 @@ class VillageLinkGuard(models.AbstractModel):
         rights and record rules), and stays their author (write_uid, tracking)."""
         self.check_access("write")
         return self.sudo().write(vals)
+
+    def _village_check_user_villages(self, villages):
+        """The acting user may link `villages` to records of this model: account
+        managers and station heads work for the villages of their own stations,
+        the bureau anywhere. Called by create/write where a record rule cannot
+        say it (a rule sees the record, not who linked which village); not a
+        constraint, which runs for every writer including the code's own
+        superuser writes."""
+        if self.env.su:
+            return
+        for village in villages._village_outside_user_stations()[:1]:
+            raise AccessError(
+                self.env._(
+                    "%(model)s: you cannot link %(village)s, it is not served by one of your power supply stations.",
+                    model=self.env["ir.model"]._get(self._name).name,
+                    village=village.name,
+                )
+            )
 
     def _village_check_station_of_village(self):
         """A record's station is its village's: otherwise the other station

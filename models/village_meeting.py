@@ -22,6 +22,7 @@ class VillageMeeting(models.Model):
     _description = "Village Meeting"
     _inherit = ["village.link.guard", "mail.thread", "mail.activity.mixin"]
     _order = "date desc, id desc"
+    _check_company_auto = True
     # planned -> done / cancelled -> planned: action_done/action_cancel/action_plan only
     _village_workflow_fields = ("state",)
 
@@ -75,6 +76,7 @@ class VillageMeeting(models.Model):
         precompute=True,
         index=True,
         tracking=True,
+        check_company=True,
         domain="[('is_station', '=', True)]",
     )
     user_id = fields.Many2one(
@@ -196,19 +198,6 @@ class VillageMeeting(models.Model):
     def _check_station_of_village(self):
         self._village_check_station_of_village()
 
-    @api.constrains("village_id")
-    def _check_village_of_user(self):
-        """Account managers and station heads log meetings only for the
-        villages of their own stations; bureau managers anywhere. (Constraints
-        run as superuser: the user is the one acting, not env.su.)"""
-        for village in self.sudo().village_id._village_outside_user_stations()[:1]:
-            raise ValidationError(
-                self.env._(
-                    "You cannot log a meeting for %(village)s: it is not served by one of your power supply stations.",
-                    village=village.name,
-                )
-            )
-
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
@@ -217,7 +206,15 @@ class VillageMeeting(models.Model):
                 if vals.get("name"):
                     raise self._attendee_count_error(vals["name"])
                 raise ValidationError(self.env._("The attendee count of a meeting cannot be negative."))
-        return super().create(vals_list)
+        meetings = super().create(vals_list)
+        meetings._village_check_user_villages(meetings.sudo().village_id)
+        return meetings
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "village_id" in vals:
+            self._village_check_user_villages(self.sudo().village_id)
+        return result
 
     def action_done(self):
         now = fields.Datetime.now()
