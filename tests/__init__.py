@@ -33,3 +33,4 @@ from . import test_field_forms
 from . import test_i18n_views
 from . import test_report_fonts
 from . import test_print_tours
+from . import test_layers
