@@ -81,16 +81,11 @@ class DigestDigest(models.Model):
         self._village_check_kpi_access()
         __, end, companies = self._get_kpi_compute_parameters()
         end_dt = fields.Datetime.to_datetime(end) if end else fields.Datetime.now()
-        last_day = self._village_local_day(end_dt)
-        overdue = self._village_problem_domain() & Domain(
-            [
-                ("company_id", "in", companies.ids),
-                ("create_date", "<", end_dt),
-                ("rectification_deadline", "<", last_day),
-                "|",
-                ("date_rectified", "=", False),
-                ("date_rectified", ">=", end_dt),
-            ]
+        # overdue as the ledger defines it, on the day the period ends
+        overdue = (
+            self._village_problem_domain()
+            & Domain("company_id", "in", companies.ids)
+            & self.env["helpdesk.ticket"]._village_overdue_domain(self._village_local_day(end_dt))
         )
         counts = self._village_count_by_company(overdue)
         for digest in self:

@@ -144,21 +144,82 @@ class HelpdeskTicket(models.Model):
 
     @api.depends("rectification_deadline", "closeout_state")
     def _compute_is_overdue(self):
-        today = self._village_today()
+        overdue = self.filtered_domain(self._village_overdue_domain(self._village_today()))
         for ticket in self:
-            ticket.is_overdue = bool(
-                ticket.closeout_state in ("open", "planned")
-                and ticket.rectification_deadline
-                and ticket.rectification_deadline < today
-            )
+            ticket.is_overdue = ticket in overdue
 
     def _search_is_overdue(self, operator, value):
         if operator != "in":
             return NotImplemented
-        overdue = Domain("closeout_state", "in", ("open", "planned")) & Domain(
-            "rectification_deadline", "<", self._village_today()
-        )
+        overdue = self._village_overdue_domain(self._village_today())
         return overdue if True in value else ~overdue
+
+    # ------------------------------------------------------------------
+    # "Overdue": the one definition (a domain and its SQL twin)
+    # ------------------------------------------------------------------
+    # A problem is overdue on day D (of the service area) when its
+    # rectification deadline was before D and it was still not rectified when
+    # D ended. For today and later days that is the ledger as it stands: open
+    # or planned, the deadline before D. For a past day the stored dates tell
+    # the state then: collected before D ended, and open or planned now or
+    # rectified only after D. A problem reopened (or sent back at the revisit)
+    # after D loses its date of rectification: it counts as unrectified on D,
+    # the best the stored dates can tell. The two forms agree on today (a
+    # rectification is never after now); the first one keeps the partial index
+    # on the deadline usable for the ledger's Overdue filter.
+    _village_overdue_states = ("open", "planned")
+
+    @api.model
+    def _village_overdue_domain(self, day):
+        """Domain of the problems overdue on `day` (see above)."""
+        if day >= self._village_today():
+            return Domain("closeout_state", "in", self._village_overdue_states) & Domain(
+                "rectification_deadline", "<", day
+            )
+        return self._village_overdue_history_domain(day)
+
+    @api.model
+    def _village_overdue_history_domain(self, day):
+        end = self._village_day_start(day + timedelta(days=1))
+        return Domain(
+            [
+                ("rectification_deadline", "<", day),
+                ("create_date", "<", end),
+                "|",
+                ("closeout_state", "in", self._village_overdue_states),
+                ("date_rectified", ">=", end),
+            ]
+        )
+
+    @api.model
+    def _village_overdue_sql(self, alias, day):
+        """SQL twin of `_village_overdue_domain`: a condition on the
+        helpdesk_ticket row `alias`, never NULL. The caller flushes."""
+
+        def column(name):
+            return SQL.identifier(alias, name)
+
+        overdue = SQL(
+            "%s IN %s AND %s < %s",
+            column("closeout_state"),
+            self._village_overdue_states,
+            column("rectification_deadline"),
+            day,
+        )
+        if day < self._village_today():
+            end = self._village_day_start(day + timedelta(days=1))
+            overdue = SQL(
+                "%s < %s AND %s < %s AND (%s IN %s OR %s >= %s)",
+                column("rectification_deadline"),
+                day,
+                column("create_date"),
+                end,
+                column("closeout_state"),
+                self._village_overdue_states,
+                column("date_rectified"),
+                end,
+            )
+        return SQL("COALESCE(%s, FALSE)", overdue)
 
     @api.model
     def _closeout_state_labels(self):

@@ -12,6 +12,7 @@ TICKET_FIELDS = [
     "date_rectified",
     "date_closeout",
     "rectification_deadline",
+    "closeout_state",
 ]
 FIGURES = (
     "collected",
@@ -143,9 +144,7 @@ class VillageDailyStat(models.Model):
                        COUNT(*) FILTER (WHERE t.date_planned < %(end)s) AS planned_total,
                        COUNT(*) FILTER (WHERE t.date_rectified < %(end)s) AS rectified_total,
                        COUNT(*) FILTER (WHERE t.date_closeout < %(end)s) AS closed_out_total,
-                       COUNT(*) FILTER (WHERE t.rectification_deadline < %(last_day)s
-                                          AND (t.date_rectified IS NULL OR t.date_rectified >= %(end)s))
-                           AS overdue
+                       COUNT(*) FILTER (WHERE %(overdue)s) AS overdue
                   FROM helpdesk_ticket t
                  WHERE t.team_id IN %(stations)s
                    AND t.active
@@ -155,7 +154,8 @@ class VillageDailyStat(models.Model):
                 """,
                 start=start,
                 end=end,
-                last_day=date_to,
+                # overdue on the period's last day, as the ledger defines it
+                overdue=Ticket._village_overdue_sql("t", date_to),
                 stations=tuple(stations.ids) or (0,),
                 visible=visible,
             )

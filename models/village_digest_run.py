@@ -308,7 +308,7 @@ class VillageDigestRun(models.Model):
         Ticket = self.env["helpdesk.ticket"].with_user(user)
         mine = Domain("village_id.village_manager_id", "=", user.id) | Domain("user_id", "=", user.id)
         unrectified = Domain("closeout_state", "in", ("open", "planned"))
-        overdue = Ticket.search(mine & unrectified & Domain("rectification_deadline", "<", day))
+        overdue = Ticket.search(mine & Ticket._village_overdue_domain(day))
         due = Ticket.search(mine & unrectified & Domain("rectification_deadline", "=", day))
         assigned = (
             Ticket.search(

@@ -117,16 +117,17 @@ class VillageToday(models.AbstractModel):
             & Domain("rectification_deadline", "<=", week_end)
         )
         mine = Domain("user_id", "=", uid) | Domain("village_id.village_manager_id", "=", uid)
-        tickets = self.env["helpdesk.ticket"].search(
-            (Domain("is_overdue", "=", True) | due) & mine, order="rectification_deadline, id"
-        )
+        Ticket = self.env["helpdesk.ticket"]
+        overdue = Ticket._village_overdue_domain(today)
+        tickets = Ticket.search((overdue | due) & mine, order="rectification_deadline, id")
+        overdue_tickets = tickets.filtered_domain(overdue)
         return [
             {
                 "id": ticket.id,
                 "name": ticket.display_name,
                 "village": ticket.village_id.name or "",
                 "deadline": fields.Date.to_string(ticket.rectification_deadline),
-                "overdue": ticket.is_overdue,
+                "overdue": ticket in overdue_tickets,
             }
             for ticket in tickets
         ]

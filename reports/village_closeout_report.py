@@ -24,6 +24,7 @@ class VillageCloseoutReport(models.Model):
             "category_id",
             "closeout_state",
             "rectification_deadline",
+            "date_rectified",
             "date_closeout",
         ],
         "res.partner": ["village_township_id", "village_manager_id"],
@@ -50,7 +51,7 @@ class VillageCloseoutReport(models.Model):
     @property
     def _table_query(self):
         tz = self.env["helpdesk.ticket"]._village_tz()
-        today = self.env["helpdesk.ticket"]._village_today()
+        Ticket = self.env["helpdesk.ticket"]
         return SQL(
             """
             SELECT t.id AS id,
@@ -69,13 +70,12 @@ class VillageCloseoutReport(models.Model):
                    (t.closeout_state <> 'open')::int AS planned,
                    (t.closeout_state IN ('rectified', 'closed'))::int AS rectified,
                    (t.closeout_state = 'closed')::int AS closed_out,
-                   (t.closeout_state IN ('open', 'planned')
-                    AND t.rectification_deadline < %(today)s)::int AS overdue,
+                   (%(overdue)s)::int AS overdue,
                    EXTRACT(EPOCH FROM t.date_closeout - t.create_date) / 86400.0 AS days_to_closeout
               FROM helpdesk_ticket t
          LEFT JOIN res_partner v ON v.id = t.village_id
              WHERE t.active
             """,
             tz=tz,
-            today=today,
+            overdue=Ticket._village_overdue_sql("t", Ticket._village_today()),
         )

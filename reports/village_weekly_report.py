@@ -2,6 +2,7 @@ from datetime import date, timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.fields import Domain
 
 LEDGER_FIELDS = [
     "number",
@@ -18,6 +19,8 @@ LEDGER_FIELDS = [
     "date_rectified",
     "date_closeout",
 ]
+# the fields the ledger's sections are told apart by (open, overdue, closed out)
+SORT_FIELDS = ["team_id", "create_date", "closeout_state", "rectification_deadline", "date_rectified", "date_closeout"]
 
 
 class ReportWeeklyStation(models.AbstractModel):
@@ -121,37 +124,31 @@ class ReportWeeklyStation(models.AbstractModel):
         Ticket = self.env["helpdesk.ticket"].sudo()
         start = Ticket._village_day_start(date_from)
         end = Ticket._village_day_start(date_to + timedelta(days=1))
+        open_now = Domain("closeout_state", "in", ("open", "planned", "rectified"))
+        closed_in_period = Domain("date_closeout", ">=", start) & Domain("date_closeout", "<", end)
+        # overdue on the period's last day, as the figures count it: a problem
+        # rectified or closed out since is listed too
+        overdue = Ticket._village_overdue_domain(date_to)
         tickets = Ticket.search_fetch(
-            [
-                ("team_id", "in", stations.ids),
-                ("create_date", "<", end),
-                "|",
-                ("closeout_state", "in", ("open", "planned", "rectified")),
-                "&",
-                ("date_closeout", ">=", start),
-                ("date_closeout", "<", end),
-            ],
-            LEDGER_FIELDS if ticket_fields is None else ticket_fields,
+            Domain("team_id", "in", stations.ids)
+            & Domain("create_date", "<", end)
+            & (open_now | closed_in_period | overdue),
+            # what sorts the tickets (in memory, no query more) comes along
+            list(dict.fromkeys([*(LEDGER_FIELDS if ticket_fields is None else ticket_fields), *SORT_FIELDS])),
             order="rectification_deadline, create_date",
         )
         by_station = tickets.grouped("team_id")
         result = []
         for station in stations:
             own = by_station.get(station, Ticket)
-            open_tickets = own.filtered(lambda t: t.closeout_state != "closed")
+            open_tickets = own.filtered_domain(open_now)
             result.append(
                 {
                     "station": station,
                     "figures": figures[station.id],
                     "open_tickets": open_tickets,
-                    "overdue_tickets": open_tickets.filtered(
-                        lambda t: (
-                            t.closeout_state in ("open", "planned")
-                            and t.rectification_deadline
-                            and t.rectification_deadline < date_to
-                        )
-                    ),
-                    "closed_tickets": own - open_tickets,
+                    "overdue_tickets": own.filtered_domain(overdue),
+                    "closed_tickets": own.filtered_domain(closed_in_period) - open_tickets,
                 }
             )
         return result
