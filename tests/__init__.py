@@ -34,3 +34,4 @@ from . import test_i18n_views
 from . import test_report_fonts
 from . import test_print_tours
 from . import test_layers
+from . import test_overdue_definition
