@@ -144,9 +144,9 @@ class HelpdeskTicket(models.Model):
 
     @api.depends("rectification_deadline", "closeout_state")
     def _compute_is_overdue(self):
-        overdue = self.filtered_domain(self._village_overdue_domain(self._village_today()))
+        overdue_ids = set(self.filtered_domain(self._village_overdue_domain(self._village_today()))._ids)
         for ticket in self:
-            ticket.is_overdue = ticket in overdue
+            ticket.is_overdue = ticket.id in overdue_ids
 
     def _search_is_overdue(self, operator, value):
         if operator != "in":

@@ -120,14 +120,14 @@ class VillageToday(models.AbstractModel):
         Ticket = self.env["helpdesk.ticket"]
         overdue = Ticket._village_overdue_domain(today)
         tickets = Ticket.search((overdue | due) & mine, order="rectification_deadline, id")
-        overdue_tickets = tickets.filtered_domain(overdue)
+        overdue_ids = set(tickets.filtered_domain(overdue)._ids)
         return [
             {
                 "id": ticket.id,
                 "name": ticket.display_name,
                 "village": ticket.village_id.name or "",
                 "deadline": fields.Date.to_string(ticket.rectification_deadline),
-                "overdue": ticket in overdue_tickets,
+                "overdue": ticket.id in overdue_ids,
             }
             for ticket in tickets
         ]
