@@ -237,19 +237,17 @@ class VillageMeeting(models.Model):
         self._village_workflow_write({"state": "done"})
         return True
 
-    def _check_held_with_attendees_and_minutes(self, attendee_count=None, minutes=None):
+    def _check_held_with_attendees_and_minutes(self):
         """A meeting is marked done with who came and what was said: its
-        attendee count and minutes (or the given ones, those of the dialog)."""
+        attendee count and minutes."""
         for meeting in self:
-            count = meeting.attendee_count if attendee_count is None else attendee_count
-            text = meeting.minutes if minutes is None else minutes
-            if (count or 0) < 1:
+            if meeting.attendee_count < 1:
                 raise UserError(
                     self.env._(
                         "Enter how many people attended %(meeting)s before marking it done.", meeting=meeting.name
                     )
                 )
-            if is_html_empty(text):
+            if is_html_empty(meeting.minutes):
                 raise UserError(
                     self.env._("Write the minutes of %(meeting)s before marking it done.", meeting=meeting.name)
                 )

@@ -53,8 +53,8 @@ class VillageMeetingDone(models.TransientModel):
     def action_confirm(self):
         self.ensure_one()
         meeting = self.meeting_id
-        # refused before anything is written: the meeting stays as it was
-        meeting._check_held_with_attendees_and_minutes(self.attendee_count, self.minutes)
+        # action_done refuses a meeting without attendees or minutes; the
+        # request's transaction then leaves the meeting as it was
         meeting.write(
             {
                 "attendee_count": self.attendee_count,
