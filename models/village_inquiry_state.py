@@ -59,4 +59,4 @@ class VillageInquiryState(models.Model):
         activities = self.activity_id
         if not activities:
             raise UserError(self.env._("This inquiry has no open activity to mark done."))
-        return self.env["village.inquiry.done"]._action_open(activities)
+        return self.env["village.inquiry.done"].action_open(activities.ids)

@@ -24,7 +24,10 @@ class VillageInquiryDone(models.TransientModel):
             wizard.partner_names = ", ".join(name for name in wizard.activity_ids.mapped("res_name") if name)
 
     @api.model
-    def _action_open(self, activities):
+    def action_open(self, activity_ids):
+        """The dialog on these inquiry activities (the today screen's and the
+        inquiry list's *Inquired*); what it may change is checked on confirm."""
+        activities = self.env["mail.activity"].browse(activity_ids)
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Inquired"),

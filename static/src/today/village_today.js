@@ -46,18 +46,10 @@ export class VillageToday extends Component {
         });
     }
 
-    openInquired(inquiry) {
-        return this.actionService.doAction(
-            {
-                type: "ir.actions.act_window",
-                name: _t("Inquired"),
-                res_model: "village.inquiry.done",
-                views: [[false, "form"]],
-                target: "new",
-                context: { default_activity_ids: [inquiry.id] },
-            },
-            { onClose: () => this.load() }
-        );
+    async openInquired(inquiry) {
+        // the dialog's action as the inquiry list's button opens it (one definition, on the server)
+        const action = await this.orm.call("village.inquiry.done", "action_open", [[inquiry.id]]);
+        return this.actionService.doAction(action, { onClose: () => this.load() });
     }
 
     scrollTo(key) {
