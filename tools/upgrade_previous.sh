@@ -6,8 +6,8 @@
 source "$(dirname "$0")/common.sh"
 
 # The release before this one: its version and the commit it was cut from.
-PREVIOUS_VERSION=19.0.1.2.0
-PREVIOUS_COMMIT=b3d47dd5f573964e58f9fe1a1a55b35803bd9dfa
+PREVIOUS_VERSION=19.0.1.3.0
+PREVIOUS_COMMIT=3fd4deae5f084b115553cf126c69a825ad4b1a00
 
 db="${TEST_DB}_upgrade"
 port=$((HTTP_PORT + 30))
