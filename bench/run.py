@@ -184,12 +184,12 @@ class Bench:
     def run_worklist(self):
         """The daily work list of every account manager: the sections are
         built as each manager (record rules apply), so queries go per manager."""
-        Run = self.env["village.digest.run"]
+        Today = self.env["village.today"]
         managers = self.env["res.partner"].search([("village_kind", "in", ("village", "community"))]).village_manager_id
         day = self.today
 
         def lists(users):
-            return [Run._village_work_list_sections(user, day) for user in users]
+            return [Today.with_user(user)._work_list_sections(day) for user in users]
 
         one = self.measure(lambda: lists(managers[:1]), runs=1)[1]
         ten = self.measure(lambda: lists(managers[:10]), runs=1)[1]

@@ -158,11 +158,13 @@ class CrmLead(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        leads = super().create(vals_list)
+        # before crm reads the ids
+        leads = super(CrmLead, self._village_check_create(vals_list)).create(vals_list)
         leads._check_villages_of_user()
         return leads
 
     def write(self, vals):
+        self._village_check_client_vals(vals)
         result = super().write(vals)
         if {"village_id", "partner_id", "meeting_id"} & set(vals):
             self._check_villages_of_user()
@@ -173,11 +175,11 @@ class CrmLead(models.Model):
         the user's own stations; the bureau anywhere. Not a record rule: the
         salesman's rule of crm lets any lead without a salesperson through."""
         leads = self.sudo()
-        self._village_check_user_villages(leads.village_id | leads.meeting_id.village_id)
+        (leads.village_id | leads.meeting_id.village_id)._village_check_linkable_by(self)
 
     @api.constrains("station_id", "village_id")
     def _check_station_of_village(self):
-        self._village_check_station_of_village()
+        self.env["res.partner"]._village_check_station_of(self)
 
     @api.constrains("power_needed_by")
     def _check_power_needed_by(self):

@@ -3,7 +3,7 @@ from datetime import datetime, time, timedelta
 import pytz
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
@@ -359,11 +359,11 @@ class HelpdeskTicket(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # before the routing and helpdesk_mgmt read the ids
+        checked = self._village_check_create(vals_list)
         for vals in vals_list:
-            # before the routing reads the village and customer ids
-            self._village_check_client_vals(vals)
             self._route_to_grid(vals)
-        tickets = super().create(vals_list)
+        tickets = super(HelpdeskTicket, checked).create(vals_list)
         tickets._plan_when_complete()
         return tickets
 
@@ -487,7 +487,7 @@ class HelpdeskTicket(models.Model):
 
     def _check_can_closeout(self):
         if not self.env.user.has_group("village_service.group_village_station"):
-            raise UserError(self.env._("Only a station head or the bureau can close out problems."))
+            raise AccessError(self.env._("Only a station head or the bureau can close out problems."))
         allow_self = self.env["ir.config_parameter"].sudo().get_param("village_service.allow_self_closeout")
         for ticket in self:
             if ticket.closeout_state != "rectified":
@@ -554,7 +554,7 @@ class HelpdeskTicket(models.Model):
             "village_service.group_village_station"
         ):
             # a closed-out problem is part of the official record
-            raise UserError(self.env._("Only a station head or the bureau can reopen a closed-out problem."))
+            raise AccessError(self.env._("Only a station head or the bureau can reopen a closed-out problem."))
         for ticket in self:
             vals = ticket._reopen_values()
             if ticket.stage_id.closed:

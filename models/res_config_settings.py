@@ -1,5 +1,14 @@
-from odoo import fields, models
+from datetime import datetime, time, timedelta
+
+import pytz
+
+from odoo import api, fields, models
 from odoo.addons.base.models.res_partner import _tz_get
+
+DIGEST_CRONS = {
+    "work_list": "village_service.ir_cron_village_work_list",
+    "weekly_report": "village_service.ir_cron_village_weekly_report",
+}
 
 
 class ResConfigSettings(models.TransientModel):
@@ -66,5 +75,36 @@ class ResConfigSettings(models.TransientModel):
 
     def set_values(self):
         result = super().set_values()
-        self.env["village.digest.run"]._village_schedule_crons()
+        self._village_schedule_digests()
         return result
+
+    @api.model
+    def _village_schedule_digests(self):
+        """Put the two digest jobs at the hour and weekday of Settings, in the
+        time zone of the service area; a digest turned off deactivates its job."""
+        params = self.env["ir.config_parameter"].sudo()
+        hour = float(params.get_param("village_service.work_list_hour") or 7.5)
+        weekday = int(params.get_param("village_service.weekly_report_weekday") or 0)
+        for kind, xmlid in DIGEST_CRONS.items():
+            if cron := self.env.ref(xmlid, raise_if_not_found=False):
+                cron.sudo().write(
+                    {
+                        "active": self.env["village.digest.run"]._is_enabled(kind),
+                        "nextcall": self._village_next_call(hour, weekday if kind == "weekly_report" else None),
+                    }
+                )
+
+    @api.model
+    def _village_next_call(self, hour, weekday=None):
+        """The next UTC moment (naive) at `hour` (local), on `weekday` if given."""
+        tz = pytz.timezone(self.env["helpdesk.ticket"]._village_tz())
+        now_local = pytz.utc.localize(fields.Datetime.now()).astimezone(tz)
+        minutes = round(hour * 60)
+        at = time(minutes // 60 % 24, minutes % 60)
+        day = now_local.date()
+        for __ in range(8):
+            candidate = tz.localize(datetime.combine(day, at))
+            if candidate > now_local and (weekday is None or day.weekday() == weekday):
+                return candidate.astimezone(pytz.utc).replace(tzinfo=None)
+            day += timedelta(days=1)
+        return None

@@ -239,8 +239,9 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        checked = self._village_check_create(vals_list)
         if self.env.su:
-            return super().create(vals_list)
+            return super(ResPartner, checked).create(vals_list)
         # a client-sent default_<field> would set the field as well: dropped for
         # the derived fields and (but for the bureau) the structure, checked for
         # the parent area and the village contact
@@ -248,7 +249,8 @@ class ResPartner(models.Model):
         if not self._village_may_edit_structure():
             dropped.update(("village_kind", "village_station_id", "village_manager_id"))
         forged = {f"default_{name}" for name in dropped} & set(self.env.context)
-        partners = self.with_context({k: v for k, v in self.env.context.items() if k not in forged}) if forged else self
+        context = {k: v for k, v in checked.env.context.items() if k not in forged}
+        partners = checked.with_context(context) if forged else checked
         defaults = {
             name: self.env.context[f"default_{name}"]
             for name in ("village_parent_id", "village_contact_id")
@@ -259,6 +261,7 @@ class ResPartner(models.Model):
         return super(ResPartner, partners).create(vals_list)
 
     def write(self, vals):
+        self._village_check_client_vals(vals)
         if not self.env.su:
             self._village_check_client_structure(self, vals)
         return super().write(vals)
@@ -270,7 +273,6 @@ class ResPartner(models.Model):
         but the bureau; a household's parent area and a village's contact must
         be partners the user may see. Unchanged values pass (an import of an
         exported file sends every column)."""
-        self._village_check_links(vals)
         for name, allowed in VILLAGE_LINE_COMMANDS.items():
             if any(
                 not isinstance(command, (list, tuple)) or command[0] not in allowed for command in vals.get(name) or ()
@@ -358,20 +360,55 @@ class ResPartner(models.Model):
     def _village_field_names(self, names):
         return ", ".join(self._fields[name]._description_string(self.env) for name in names)
 
-    def _village_outside_user_stations(self):
-        """The villages of `self` that the current user may not log work for:
+    def _village_check_linkable_by(self, records):
+        """The user acting on `records` may link them to these villages:
         account managers and station heads work for the villages of their own
-        stations; bureau managers (and users outside the app) anywhere.
-        The acting user is env.user, also on a sudo() recordset."""
-        user = self.env.user
-        if (
-            user._is_superuser()
-            or not user.has_group("village_service.group_village_user")
-            or user.has_group("village_service.group_village_manager")
-        ):
-            return self.browse()
+        stations, the bureau anywhere. Called by create/write where a record
+        rule cannot say it (a rule sees the record, not the village it is
+        given); not a constraint, which also runs for the code's own superuser
+        writes."""
+        user = records.env.user
+        if records.env.su or not user.has_group("village_service.group_village_user"):
+            return
+        if user.has_group("village_service.group_village_manager"):
+            return
         teams = user.sudo().helpdesk_team_ids
-        return self.sudo().filtered(lambda village: village.village_station_id not in teams)
+        for village in self.sudo().filtered(lambda v: v.village_station_id not in teams)[:1]:
+            raise AccessError(
+                self.env._(
+                    "%(model)s: you cannot link %(village)s, it is not served by one of your power supply stations.",
+                    model=self.env["ir.model"]._get(records._name).name,
+                    village=village.name,
+                )
+            )
+
+    @api.model
+    def _village_check_station_of(self, records):
+        """A record's station is its village's: otherwise the other station
+        would see and count it. (A village moved by the bureau to another
+        station leaves its records where they are until they are edited.)"""
+        for record in records:
+            station = record.village_id.sudo().village_station_id
+            if record.station_id == station:
+                continue
+            if not record.village_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(record)s has no village: it cannot be given to %(other)s. Set its village, the "
+                        "station follows it.",
+                        record=record.display_name,
+                        other=record.station_id.name,
+                    )
+                )
+            raise ValidationError(
+                self.env._(
+                    "%(village)s is served by %(station)s: %(record)s cannot be given to %(other)s.",
+                    village=record.village_id.name,
+                    station=station.name or self.env._("no station"),
+                    record=record.display_name,
+                    other=record.station_id.name or self.env._("no station"),
+                )
+            )
 
     def action_view_village_households(self):
         self.ensure_one()

@@ -11,7 +11,6 @@ class VillageAgreementService(models.Model):
     (outage notices, remote business handling, ...). Shipped as data, editable."""
 
     _name = "village.agreement.service"
-    _inherit = ["village.link.guard"]
     _description = "Service-Point Agreement Service"
     _order = "sequence, id"
 
@@ -232,17 +231,19 @@ class VillageAgreement(models.Model):
 
     @api.constrains("station_id", "village_id")
     def _check_station_of_village(self):
-        self._village_check_station_of_village()
+        self.env["res.partner"]._village_check_station_of(self)
 
     @api.model_create_multi
     def create(self, vals_list):
+        agreements = self._village_check_create(vals_list)
         new = self.env._("New")
         for vals in vals_list:
             if not vals.get("name") or vals["name"] == new:
                 vals["name"] = self.env["ir.sequence"].next_by_code("village.agreement") or new
-        return super().create(vals_list)
+        return super(VillageAgreement, agreements).create(vals_list)
 
     def write(self, vals):
+        self._village_check_client_vals(vals)
         if not self.env.su:
             signed = [name for name in self._village_signed_fields if name in vals]
             for agreement in self.filtered(lambda a: a.state != "draft") if signed else ():
@@ -258,7 +259,7 @@ class VillageAgreement(models.Model):
         result = super().write(vals)
         if "village_id" in vals:
             # record rules check the agreement before the write, not the village it moves to
-            self._village_check_user_villages(self.sudo().village_id)
+            self.sudo().village_id._village_check_linkable_by(self)
         return result
 
     @api.ondelete(at_uninstall=False)

@@ -110,17 +110,18 @@ class VillageChatGroup(models.Model):
             # before the row is inserted, where the database's CHECK would answer first
             if isinstance(vals.get("member_count"), int) and vals["member_count"] < 0:
                 raise self._member_count_error(vals.get("name"), vals["member_count"])
-        groups = super().create(vals_list)
-        groups._village_check_user_villages(groups.sudo().village_ids)
+        groups = super(VillageChatGroup, self._village_check_create(vals_list)).create(vals_list)
+        groups.sudo().village_ids._village_check_linkable_by(groups)
         return groups
 
     def write(self, vals):
+        self._village_check_client_vals(vals)
         if "village_ids" not in vals or self.env.su:
             return super().write(vals)
         before = {group: group.village_ids for group in self.sudo()}
         result = super().write(vals)
         added = self.env["res.partner"].union(*(group.village_ids - villages for group, villages in before.items()))
-        self._village_check_user_villages(added)
+        added._village_check_linkable_by(self)
         return result
 
     def action_view_tickets(self):

@@ -81,6 +81,14 @@ class VillageInquiryRule(models.Model):
     # Cadence
     # ------------------------------------------------------------------
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        return super(VillageInquiryRule, self._village_check_create(vals_list)).create(vals_list)
+
+    def write(self, vals):
+        self._village_check_client_vals(vals)
+        return super().write(vals)
+
     def _get_interval(self):
         self.ensure_one()
         return relativedelta(**{f"{self.interval_unit}s": self.interval_number})

@@ -1,56 +1,52 @@
 from odoo import api, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 
 class VillageLinkGuard(models.AbstractModel):
-    """What a client may send in `create`/`write` (web client, JSON-RPC, import, copy).
+    """What a client may send in `create`/`write` (web client, JSON-RPC,
+    import, copy) to the official records (problems, demands, villages,
+    agreements, meetings, WeChat groups, inquiry rules). Each of them calls
+    `_village_check_create`/`_village_check_client_vals` first thing in its
+    create/write, before its own code or the upstream code reads the values.
 
-    Links: the ORM turns anything it does not recognise as an id -- a dict, a
-    list, a string, a float -- into an empty link; over RPC or in an import
-    such a value would silently clear the village, station or manager of an
-    official record. Here it is an error that names the field instead.
+    Links: `Many2one.convert_to_cache` turns a value that is not an id -- a
+    string, a list, a float -- into an empty link, which would silently clear
+    the village, station or manager of a record. Here it is an error.
 
-    Workflow fields (`_village_workflow_fields`: a state and its who/when):
-    written only by the model's action methods, which check the transition and
-    then write through `_village_workflow_write` in superuser mode. A client can
-    never reach superuser mode, unlike a context key, which it can send.
-
-    Derived fields (computed or related, read-only, of this addon): refused
-    too, as the ORM would store a client's value in them."""
+    Workflow fields (`_village_workflow_fields`, a state and its who/when) and
+    derived fields (computed or related, read-only, of this addon, which the
+    ORM would store as sent): refused, also as `default_<field>` in the
+    context. Action methods check the transition and write them with
+    `_village_workflow_write`, in superuser mode, which no client reaches."""
 
     _name = "village.link.guard"
     _description = "Client Input Check"
 
-    # fields written by the action methods only
     _village_workflow_fields = ()
 
-    @api.model_create_multi
-    def create(self, vals_list):
+    @api.model
+    def _village_check_create(self, vals_list):
+        """Check `vals_list` of a client's create; return the model to create
+        with, without the client-sent `default_<field>` of forged fields."""
         for vals in vals_list:
             self._village_check_client_vals(vals)
-        if not self.env.su:
-            # a client-sent default_<field> would set the field on create as well
-            forged = {
-                key
-                for key in self.env.context
-                if key.startswith("default_")
-                and (key[8:] in self._village_workflow_fields or self._village_is_derived(key[8:]))
-            }
-            if forged:
-                context = {key: value for key, value in self.env.context.items() if key not in forged}
-                return super(VillageLinkGuard, self.with_context(context)).create(vals_list)
-        return super().create(vals_list)
+        forged = [] if self.env.su else [key for key in self.env.context if self._village_is_forged(key, "default_")]
+        return self.with_context({k: v for k, v in self.env.context.items() if k not in forged}) if forged else self
 
-    def write(self, vals):
-        self._village_check_client_vals(vals)
-        return super().write(vals)
+    @api.model
+    def _village_is_forged(self, name, prefix=""):
+        """A field no client writes: a workflow field, or one of this addon
+        computed from others (a village's township, a demand's station)."""
+        field = self._fields.get(name.removeprefix(prefix)) if name.startswith(prefix) else None
+        if field is None:
+            return False
+        derived = field._module == "village_service" and field.compute and field.readonly and not field.inverse
+        return field.name in self._village_workflow_fields or bool(derived)
 
     @api.model
     def _village_check_client_vals(self, vals):
         self._village_check_links(vals)
-        if self.env.su:
-            return
-        forged = [name for name in vals if name in self._village_workflow_fields or self._village_is_derived(name)]
+        forged = [] if self.env.su else [name for name in vals if self._village_is_forged(name)]
         if forged:
             raise UserError(
                 self.env._(
@@ -62,14 +58,26 @@ class VillageLinkGuard(models.AbstractModel):
             )
 
     @api.model
-    def _village_is_derived(self, name):
-        """A field of this addon computed from others (a village's township, a
-        demand's station): the ORM stores whatever a client writes into it,
-        until the next recomputation."""
-        field = self._fields.get(name)
-        return bool(
-            field and field._module == "village_service" and field.compute and field.readonly and not field.inverse
-        )
+    def _village_check_links(self, vals):
+        """Many2one values must be ids; a record or an (id, name) pair from
+        the code is made its id, as the overrides read the value with browse()."""
+        for name, sent in vals.items():
+            field = self._fields.get(name)
+            if field is None or field.type != "many2one" or not sent:
+                continue
+            value = sent
+            if isinstance(sent, models.BaseModel) and sent._name == field.comodel_name and len(sent) == 1:
+                value = vals[name] = sent.id
+            elif type(sent) is tuple and type(sent[0]) is int:
+                value = vals[name] = sent[0]
+            if type(value) is not int or value <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "%(field)s: %(value)s is not the id of a record; nothing was changed.",
+                        field=field._description_string(self.env),
+                        value=repr(sent)[:60],
+                    )
+                )
 
     def _village_workflow_write(self, vals):
         """Write workflow fields for an action method that has checked the
@@ -77,73 +85,3 @@ class VillageLinkGuard(models.AbstractModel):
         rights and record rules), and stays their author (write_uid, tracking)."""
         self.check_access("write")
         return self.sudo().write(vals)
-
-    def _village_check_user_villages(self, villages):
-        """The acting user may link `villages` to records of this model: account
-        managers and station heads work for the villages of their own stations,
-        the bureau anywhere. Called by create/write where a record rule cannot
-        say it (a rule sees the record, not who linked which village); not a
-        constraint, which runs for every writer including the code's own
-        superuser writes."""
-        if self.env.su:
-            return
-        for village in villages._village_outside_user_stations()[:1]:
-            raise AccessError(
-                self.env._(
-                    "%(model)s: you cannot link %(village)s, it is not served by one of your power supply stations.",
-                    model=self.env["ir.model"]._get(self._name).name,
-                    village=village.name,
-                )
-            )
-
-    def _village_check_station_of_village(self):
-        """A record's station is its village's: otherwise the other station
-        would see and count it. (A village moved by the bureau to another
-        station leaves its records where they are until they are edited.)"""
-        for record in self:
-            station = record.village_id.sudo().village_station_id
-            if record.station_id == station:
-                continue
-            if not record.village_id:
-                raise ValidationError(
-                    self.env._(
-                        "%(record)s has no village: it cannot be given to %(other)s. Set its village, the "
-                        "station follows it.",
-                        record=record.display_name,
-                        other=record.station_id.name,
-                    )
-                )
-            raise ValidationError(
-                self.env._(
-                    "%(village)s is served by %(station)s: %(record)s cannot be given to %(other)s.",
-                    village=record.village_id.name,
-                    station=station.name or self.env._("no station"),
-                    record=record.display_name,
-                    other=record.station_id.name or self.env._("no station"),
-                )
-            )
-
-    @api.model
-    def _village_check_links(self, vals):
-        for name, value in vals.items():
-            field = self._fields.get(name)
-            if field is None or field.type != "many2one" or not value:
-                continue
-            if type(value) is int and value > 0:
-                continue
-            # a record, or the (id, name) pair that name_get-era code still
-            # passes: made an id, as the overrides read the value with browse()
-            if isinstance(value, models.BaseModel) and value._name == field.comodel_name and len(value) == 1:
-                vals[name] = value.id
-                continue
-            if type(value) is tuple and type(value[0]) is int and value[0] > 0:
-                vals[name] = value[0]
-                continue
-            shown = repr(value)
-            raise ValidationError(
-                self.env._(
-                    "%(field)s: %(value)s is not the id of a record; nothing was changed.",
-                    field=field._description_string(self.env),
-                    value=shown if len(shown) <= 60 else shown[:57] + "...",
-                )
-            )

@@ -196,7 +196,7 @@ class VillageMeeting(models.Model):
 
     @api.constrains("station_id", "village_id")
     def _check_station_of_village(self):
-        self._village_check_station_of_village()
+        self.env["res.partner"]._village_check_station_of(self)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -206,14 +206,15 @@ class VillageMeeting(models.Model):
                 if vals.get("name"):
                     raise self._attendee_count_error(vals["name"])
                 raise ValidationError(self.env._("The attendee count of a meeting cannot be negative."))
-        meetings = super().create(vals_list)
-        meetings._village_check_user_villages(meetings.sudo().village_id)
+        meetings = super(VillageMeeting, self._village_check_create(vals_list)).create(vals_list)
+        meetings.sudo().village_id._village_check_linkable_by(meetings)
         return meetings
 
     def write(self, vals):
+        self._village_check_client_vals(vals)
         result = super().write(vals)
         if "village_id" in vals:
-            self._village_check_user_villages(self.sudo().village_id)
+            self.sudo().village_id._village_check_linkable_by(self)
         return result
 
     def action_done(self):

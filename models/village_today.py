@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.fields import Domain
+from odoo.tools import format_date
 
 
 class VillageToday(models.AbstractModel):
@@ -131,6 +132,106 @@ class VillageToday(models.AbstractModel):
             }
             for ticket in tickets
         ]
+
+    # ------------------------------------------------------------------
+    # The morning email (village.digest.run)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _work_list_sections(self, day):
+        """The work list of the user for `day`, with their rights: a list of
+        {name, title, lines}, each line a dict {name, detail, url}. Extend with
+        super() to add sections."""
+        uid = self.env.uid
+        Ticket = self.env["helpdesk.ticket"]
+        mine = Domain("village_id.village_manager_id", "=", uid) | Domain("user_id", "=", uid)
+        unrectified = Domain("closeout_state", "in", ("open", "planned"))
+        overdue = Ticket.search(mine & Ticket._village_overdue_domain(day))
+        due = Ticket.search(mine & unrectified & Domain("rectification_deadline", "=", day))
+        assigned = (
+            Ticket.search(
+                [
+                    ("user_id", "=", uid),
+                    ("closeout_state", "!=", "closed"),
+                    ("assigned_date", ">=", Ticket._village_day_start(day - timedelta(days=1))),
+                    ("assigned_date", "<", Ticket._village_day_start(day)),
+                ]
+            )
+            - overdue
+            - due
+        )
+        inquiries = self.env["village.inquiry.state"].search(
+            [("user_id", "=", uid), ("status", "in", ("due", "overdue")), ("date_deadline", "<=", day)],
+            order="date_deadline, id",
+        )
+        meetings = self.env["village.meeting"].search(
+            [
+                "|",
+                ("user_id", "=", uid),
+                ("user_ids", "in", uid),
+                ("state", "=", "planned"),
+                ("date", ">=", Ticket._village_day_start(day)),
+                ("date", "<", Ticket._village_day_start(day + timedelta(days=1))),
+            ],
+            order="date",
+        )
+        base_url = self.get_base_url()
+        return [
+            {"name": "overdue_problems", "title": self.env._("Overdue problems"), "lines": self._lines(overdue)},
+            {"name": "problems_due_today", "title": self.env._("Problems due today"), "lines": self._lines(due)},
+            {
+                "name": "problems_assigned",
+                "title": self.env._("Problems newly assigned to you"),
+                "lines": self._lines(assigned),
+            },
+            {
+                "name": "inquiries_due",
+                "title": self.env._("Inquiries due"),
+                "lines": [
+                    {
+                        "name": f"{inquiry.rule_id.sudo().name}: {inquiry.partner_id.sudo().name}",
+                        "detail": self.env._("due %(date)s", date=format_date(self.env, inquiry.date_deadline)),
+                        "url": f"{base_url}/odoo/res.partner/{inquiry.partner_id.id}",
+                    }
+                    for inquiry in inquiries
+                ],
+            },
+            {
+                "name": "meetings_today",
+                "title": self.env._("Meetings planned today"),
+                "lines": [
+                    {
+                        "name": meeting.sudo().name,
+                        "detail": meeting.sudo().village_id.name or "",
+                        "url": f"{base_url}/odoo/village.meeting/{meeting.id}",
+                    }
+                    for meeting in meetings
+                ],
+            },
+        ]
+
+    @api.model
+    def _lines(self, tickets):
+        # found with the user's rights; the labels are read as the job
+        base_url = self.get_base_url()
+        lines = []
+        today = self.env["helpdesk.ticket"]._village_today()
+        for ticket in tickets.sudo().sorted(lambda t: (t.rectification_deadline or today, t.id)):
+            detail = ticket.village_id.name or ""
+            if ticket.rectification_deadline:
+                detail = self.env._(
+                    "%(village)s, deadline %(deadline)s",
+                    village=detail,
+                    deadline=format_date(self.env, ticket.rectification_deadline),
+                )
+            lines.append(
+                {
+                    "name": f"{ticket.number} {ticket.name}",
+                    "detail": detail,
+                    "url": f"{base_url}/odoo/helpdesk.ticket/{ticket.id}",
+                }
+            )
+        return lines
 
     # ------------------------------------------------------------------
     # Home

@@ -3,8 +3,10 @@ from datetime import date, datetime
 from unittest.mock import patch
 
 import openpyxl
+from psycopg2 import IntegrityError
 
-from odoo.exceptions import AccessError
+from odoo import sql_db
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
@@ -39,12 +41,12 @@ class TestWorkList(DigestCase):
         self.assertNotIn(self.overdue_a1.number, body_b)
 
     def test_sections_respect_the_recipients_access(self):
-        sections = self.Run._village_work_list_sections(self.manager_a, date(2026, 5, 5))
+        sections = self.env["village.today"].with_user(self.manager_a)._work_list_sections(date(2026, 5, 5))
         listed = {line["name"].split()[0] for section in sections for line in section["lines"]}
         self.assertEqual(listed, set((self.overdue_a1 | self.due_a1 | self.new_a1).mapped("number")))
         # a ticket of village A2 assigned to manager_a is theirs; manager_b never sees station A's
         self.overdue_a2.user_id = self.manager_a
-        sections = self.Run._village_work_list_sections(self.manager_b, date(2026, 5, 5))
+        sections = self.env["village.today"].with_user(self.manager_b)._work_list_sections(date(2026, 5, 5))
         listed_b = {line["name"].split()[0] for section in sections for line in section["lines"]}
         self.assertEqual(listed_b, {self.due_b1.number})
         # the ledger rows: each user reads their own, the bureau all
@@ -93,7 +95,7 @@ class TestWorkList(DigestCase):
         )
         sections = {
             section["name"]: section["lines"]
-            for section in self.Run._village_work_list_sections(self.manager_a, date(2026, 5, 5))
+            for section in self.env["village.today"].with_user(self.manager_a)._work_list_sections(date(2026, 5, 5))
         }
         self.assertEqual([line["name"] for line in sections["meetings_today"]], [meeting.name])
         self.assertEqual(len(sections["inquiries_due"]), 1)
@@ -151,13 +153,17 @@ class TestWorkList(DigestCase):
         for user in self.manager_a | self.manager_a2 | self.manager_b:
             self.assertEqual(len(self._runs("work_list", user)), 1)
             self.assertEqual(len(self._mails_to(user)), 1)
-        # planning a period again writes nothing
-        self.Run._village_plan("work_list", date(2026, 5, 5), date(2026, 5, 5), self.manager_a, [])
+        # the period is planned: a next run plans nothing, and a second row
+        # for a recipient and period is refused by the database
+        with moment(self.env, "2026-05-05 02:00:00"):
+            self.assertEqual(self.Run._due_periods("work_list"), [])
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+            self.Run._plan("work_list", date(2026, 5, 5), date(2026, 5, 5))
         self.assertEqual(len(self._runs("work_list", self.manager_a)), 1)
 
     def test_failure_in_the_middle_is_resent_once(self):
         Run = type(self.Run)
-        original = Run._village_send
+        original = Run._send
 
         def crash_after_queueing(run, *args):
             result = original(run, *args)
@@ -165,7 +171,7 @@ class TestWorkList(DigestCase):
                 raise RuntimeError("worker died")
             return result
 
-        with patch.object(Run, "_village_send", crash_after_queueing), mute_logger(RUN_LOGGER):
+        with patch.object(Run, "_send", crash_after_queueing), mute_logger(RUN_LOGGER):
             self._trigger(self.work_list_cron, WORK_LIST_MOMENT)
         failed = self._runs("work_list", self.manager_a2)
         self.assertEqual(failed.state, "pending")
@@ -195,6 +201,21 @@ class TestWorkList(DigestCase):
         self.env["ir.config_parameter"].set_param("village_service.work_list_enabled", False)
         self._trigger(self.work_list_cron, WORK_LIST_MOMENT)
         self.assertFalse(self._runs("work_list"))
+
+    def test_run_manually_while_the_job_runs_is_refused(self):
+        """The guarantee the digests rely on: while a worker runs the job (it
+        holds the job's row), "Run Manually" is refused and sends nothing."""
+        worker = sql_db.db_connect(self.env.cr.dbname).cursor()
+        try:
+            worker.execute("SELECT id FROM ir_cron WHERE id = %s FOR NO KEY UPDATE", [self.work_list_cron.id])
+            with self.assertRaisesRegex(UserError, "already executing"):
+                self._trigger(self.work_list_cron, WORK_LIST_MOMENT)
+        finally:
+            worker.rollback()
+            worker.close()
+        self.assertFalse(self._runs("work_list"))
+        self._trigger(self.work_list_cron, WORK_LIST_MOMENT)  # the worker is done: it runs
+        self.assertEqual(self._runs("work_list", self.manager_a).state, "sent")
 
 
 @tagged("post_install", "-at_install")
