@@ -4,9 +4,11 @@ action that rewrites today's rows of the reader's stations, then shows the
 list."""
 
 from datetime import date
+from unittest.mock import patch
 
-from odoo.exceptions import UserError
+from odoo.exceptions import ConcurrencyError, UserError
 from odoo.tests import HttpCase, tagged
+from odoo.tools import mute_logger
 
 from .common import VillageRpcMixin, VillageServiceCase, moment
 
@@ -172,3 +174,18 @@ class TestDailyStatFinal(VillageRpcMixin, HttpCase, VillageServiceCase):
         final = self.env["village.daily.stat"].search([("station_id", "=", self.station_a.id), ("date", "=", fifth)])
         with self.assertRaises(UserError):
             final.write({"closed_out_total": 1})
+
+    @mute_logger("odoo.sql_db")
+    def test_two_writers_creating_one_row_is_a_retried_conflict(self):
+        """A second writer creating the row another transaction just created
+        (it read no row yet) hits the unique index: a ConcurrencyError, which
+        the service layer retries, not an error shown to the station head."""
+        Stat = self.env["village.daily.stat"]
+        with moment(self.env, "2026-05-05 04:00:00"):
+            Stat._snapshot(date(2026, 5, 5), self.station_a)
+            with (
+                patch.object(type(Stat), "search_fetch", lambda model, *args, **kwargs: model.browse()),
+                self.assertRaises(ConcurrencyError),
+                self.env.cr.savepoint(),
+            ):
+                Stat._snapshot(date(2026, 5, 5), self.station_a)
