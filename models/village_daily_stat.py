@@ -1,7 +1,9 @@
 from datetime import timedelta
 
+import psycopg2
+
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, ConcurrencyError, UserError
 from odoo.tools import SQL
 
 TICKET_FIELDS = [
@@ -62,6 +64,12 @@ class VillageDailyStat(models.Model):
         help="Rectified out of collected, cumulative to the day.",
     )
 
+    is_final = fields.Boolean(
+        string="Final",
+        readonly=True,
+        help="Written after its day ended: the figures of that day, kept whatever happens to the problems later.",
+    )
+
     days_ago = fields.Integer(
         compute="_compute_days_ago",
         search="_search_days_ago",
@@ -91,14 +99,8 @@ class VillageDailyStat(models.Model):
     # Derived rows: never written from outside the snapshot
     # ------------------------------------------------------------------
 
-    def _is_final(self):
-        """Written after its day (of the service area) ended."""
-        self.ensure_one()
-        end = self.env["helpdesk.ticket"]._village_day_start(self.date + timedelta(days=1))
-        return bool(self.write_date and self.write_date >= end)
-
     def write(self, vals):
-        final = self.filtered(lambda row: row._is_final())
+        final = self.filtered("is_final")
         if final:
             raise UserError(
                 self.env._(
@@ -193,49 +195,53 @@ class VillageDailyStat(models.Model):
     @api.model
     def _snapshot(self, day, stations=None):
         """Write (or rewrite) the rows of `day` for the stations: one query to
-        compute, one to upsert. Rerunning it for the same day changes nothing
-        but the figures."""
+        compute, one to read the rows, one to update them and one to create
+        the missing ones, whatever the number of stations. Rerunning it for
+        the same day changes nothing but the figures; a final row is left as
+        it is. A row written once `day` has ended (the service area's day)
+        becomes final.
+
+        Two writers at once (the nightly job and a "Refresh Today") meet on
+        today's rows only, the job's past days being final or its own:
+        - both update one row: the second gets a serialization failure, which
+          `odoo.service.model.retrying` retries for a web request (the retry
+          sees the other's row); in the job it fails that run, and the next
+          one starts again from the oldest unfinished day;
+        - both create one row: the unique index (station_id, date) refuses
+          the second. `retrying` does not retry an IntegrityError (it turns
+          it into a ValidationError), so it is raised as a ConcurrencyError,
+          which it does retry; the job's run stops the same way as above.
+        Either way each (station, day) has one row, of the last writer, and a
+        final row is never rewritten."""
         stations = stations if stations is not None else self._all_stations()
         if not stations:
             return
         figures = self._station_figures(stations, day, day)
-        names = (*FIGURES, "rectification_rate")
-        now = fields.Datetime.now()
-        values = [
-            SQL(
-                "(%s, %s, %s, %s, %s, %s, %s)",
-                station_id,
-                day,
-                self.env.uid,
-                self.env.uid,
-                now,
-                now,
-                SQL(", ").join(SQL("%s", figures[station_id][name]) for name in (*FIGURES, "rectification_rate")),
-            )
-            for station_id in stations.ids
-        ]
-        columns = SQL(", ").join(SQL.identifier(name) for name in names)
-        updates = SQL(", ").join(
-            SQL("%s = EXCLUDED.%s", SQL.identifier(name), SQL.identifier(name))
-            for name in (*names, "write_uid", "write_date")
-        )
-        self.env.execute_query(
-            SQL(
-                """
-                INSERT INTO village_daily_stat
-                       (station_id, date, create_uid, write_uid, create_date, write_date, %s)
-                VALUES %s
-                ON CONFLICT (station_id, date) DO UPDATE SET %s
-                 WHERE village_daily_stat.write_date < %s
-                """,
-                columns,
-                SQL(", ").join(values),
-                updates,
-                # rows written after their day ended are final: history is kept
-                self.env["helpdesk.ticket"]._village_day_start(day + timedelta(days=1)),
-            )
-        )
-        self.invalidate_model()
+        # the figures count what the caller may see; the rows are derived and
+        # read-only to every user (ACL): they are written in superuser mode
+        Stat = self.sudo()
+        # rows written after their day ended are final: history is kept
+        final = fields.Datetime.now() >= self.env["helpdesk.ticket"]._village_day_start(day + timedelta(days=1))
+        rows = Stat.search_fetch([("station_id", "in", stations.ids), ("date", "=", day)], ["station_id", "is_final"])
+        existing = {row.station_id.id: row for row in rows}
+        missing = []
+        for station_id in stations.ids:
+            vals = dict(figures[station_id], is_final=final)
+            row = existing.get(station_id)
+            if not row:
+                missing.append(dict(vals, station_id=station_id, date=day))
+            elif not row.is_final:
+                row.write(vals)
+        Stat.flush_model()  # one UPDATE for the rows rewritten
+        if missing:
+            try:
+                Stat.create(missing)  # one INSERT
+            except psycopg2.errors.UniqueViolation as exc:
+                # the transaction is aborted anyway: the caller's retry (or
+                # the job's next run) starts over and sees the other's row
+                raise ConcurrencyError(
+                    self.env._("The statistics of %(day)s were written at the same time by another user.", day=day)
+                ) from exc
 
     @api.model
     def _all_stations(self):
@@ -258,7 +264,7 @@ class VillageDailyStat(models.Model):
             [
                 ("station_id", "in", stations.ids),
                 ("date", "=", first),
-                ("write_date", "<", Ticket._village_day_start(first + timedelta(days=1))),
+                ("is_final", "=", False),
             ]
         )
         if first < today and not unfinished and all(station in lasts for station in stations):

@@ -3,9 +3,14 @@ from the menu, without pressing *Refresh Today*. The menu runs a server
 action that rewrites today's rows of the reader's stations, then shows the
 list."""
 
-from odoo.tests import HttpCase, tagged
+from datetime import date
+from unittest.mock import patch
 
-from .common import VillageRpcMixin, VillageServiceCase
+from odoo.exceptions import ConcurrencyError, UserError
+from odoo.tests import HttpCase, tagged
+from odoo.tools import mute_logger
+
+from .common import VillageRpcMixin, VillageServiceCase, moment
 
 
 @tagged("post_install", "-at_install")
@@ -92,3 +97,95 @@ class TestDailyStatCurrent(VillageRpcMixin, HttpCase, VillageServiceCase):
         """A user outside the app (no read access to the statistics) refreshes nothing."""
         self.authenticate("vs_plain", "vs_plain")
         self.assertRefused(self.rpc("village.daily.stat", "action_open_daily_stats"))
+
+
+@tagged("post_install", "-at_install")
+class TestDailyStatFinal(VillageRpcMixin, HttpCase, VillageServiceCase):
+    """Issue 16, point 6: a row says it is final with `is_final`. A row
+    written during its day is not final and a refresh rewrites it; the row the
+    nightly job writes once its day ended is final and keeps its figures."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        with moment(cls.env, "2026-05-05 02:00:00"):  # 10:00 on the 5th in Shanghai
+            cls.tickets = cls.env["helpdesk.ticket"].create(
+                [
+                    {
+                        "name": f"Final problem {n}",
+                        "description": "<p>x</p>",
+                        "partner_id": cls.household_a1.id,
+                        "rectification_measure": "Fix it",
+                        "rectification_deadline": date(2026, 5, 20),
+                    }
+                    for n in range(3)
+                ]
+            )
+        with moment(cls.env, "2026-05-05 03:00:00"):
+            cls.tickets[0].with_user(cls.manager_a).action_rectify()
+
+    def _row(self, day):
+        reply = self.rpc(
+            "village.daily.stat",
+            "search_read",
+            [("station_id", "=", self.station_a.id), ("date", "=", str(day))],
+            ["collected_total", "closed_out_total", "is_final"],
+        )
+        self.assertNotIn("error", reply, reply.get("error"))
+        self.assertEqual(len(reply["result"]), 1, day)
+        row = reply["result"][0]
+        return row["collected_total"], row["closed_out_total"], row["is_final"]
+
+    def _refresh(self):
+        """The list's *Refresh Today* button, as the station head clicks it."""
+        reply = self.rpc("village.daily.stat", "action_refresh_today", [])
+        self.assertNotIn("error", reply, reply.get("error"))
+
+    def _job(self):
+        with self.enter_registry_test_mode():
+            self.env.ref("village_service.ir_cron_village_daily_stat").method_direct_trigger()
+
+    def test_row_of_the_day_is_rewritten_then_final(self):
+        fifth, sixth = date(2026, 5, 5), date(2026, 5, 6)
+        self.authenticate("vs_head_a", "vs_head_a")
+        with moment(self.env, "2026-05-05 04:00:00"):  # 12:00 on the 5th
+            self._refresh()
+            self.assertEqual(self._row(fifth), (3, 0, False))
+            self.env["helpdesk.ticket"].create(
+                {"name": "Late problem", "description": "<p>x</p>", "partner_id": self.household_a1.id}
+            )
+            self.env.flush_all()
+            self._refresh()
+            self.assertEqual(self._row(fifth), (4, 0, False), "written during its day: rewritten")
+        with moment(self.env, "2026-05-05 16:30:00"):  # 00:30 on the 6th: the 5th is over
+            self._job()
+            self.assertEqual(self._row(fifth), (4, 0, True), "the job's row of yesterday is final")
+            self.assertEqual(self._row(sixth), (4, 0, False))
+        with moment(self.env, "2026-05-06 03:00:00"):  # a problem of the 5th closed out on the 6th
+            self.tickets[0].with_user(self.head_a)._closeout(True, "ok")
+            self.env.flush_all()
+            self._refresh()
+            self.assertEqual(self._row(sixth), (4, 1, False))
+        with moment(self.env, "2026-05-06 16:30:00"):  # 00:30 on the 7th: second run of the job
+            self._job()
+            self._refresh()
+            self.assertEqual(self._row(fifth), (4, 0, True), "the final row keeps the figures of its day")
+            self.assertEqual(self._row(sixth), (4, 1, True))
+        final = self.env["village.daily.stat"].search([("station_id", "=", self.station_a.id), ("date", "=", fifth)])
+        with self.assertRaises(UserError):
+            final.write({"closed_out_total": 1})
+
+    @mute_logger("odoo.sql_db")
+    def test_two_writers_creating_one_row_is_a_retried_conflict(self):
+        """A second writer creating the row another transaction just created
+        (it read no row yet) hits the unique index: a ConcurrencyError, which
+        the service layer retries, not an error shown to the station head."""
+        Stat = self.env["village.daily.stat"]
+        with moment(self.env, "2026-05-05 04:00:00"):
+            Stat._snapshot(date(2026, 5, 5), self.station_a)
+            with (
+                patch.object(type(Stat), "search_fetch", lambda model, *args, **kwargs: model.browse()),
+                self.assertRaises(ConcurrencyError),
+                self.env.cr.savepoint(),
+            ):
+                Stat._snapshot(date(2026, 5, 5), self.station_a)

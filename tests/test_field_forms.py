@@ -15,8 +15,6 @@ from .common import VillageRpcMixin, VillageServiceCase
 
 # a 1x1 PNG, as the tours upload it
 PHOTO = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
-CRM_ONLY = ("expected_revenue", "probability", "prorated_revenue", "recurring_revenue")
-WON_LOST = ("action_set_won", "action_set_won_rainbowman", "action_set_lost", "action_restore")
 
 
 class FieldFormsCase(VillageServiceCase):
@@ -36,22 +34,6 @@ class FieldFormsCase(VillageServiceCase):
 
 @tagged("post_install", "-at_install")
 class TestShortDemandForm(FieldFormsCase):
-    def test_short_form_has_the_power_fields_and_no_crm_figures(self):
-        arch = self._arch("crm.lead", "form", self.demand_form.id)
-        fields_shown = [node.get("name") for node in arch.iter("field") if node.get("invisible") not in ("1", "True")]
-        for name in ("name", "village_id", "partner_id", "power_demand_type", "power_demand_kw", "power_needed_by"):
-            self.assertIn(name, fields_shown)
-        for name in ("photo", "description"):
-            self.assertIn(name, fields_shown)
-        for name in CRM_ONLY:
-            self.assertNotIn(name, fields_shown)
-        buttons = {node.get("name") for node in arch.iter("button")}
-        self.assertFalse(buttons & set(WON_LOST), "no Won/Lost on the short form")
-        # the photo and the power fields come first, the description last
-        order = [name for name in fields_shown if name in ("photo", "power_demand_type", "description")]
-        self.assertEqual(order, ["photo", "power_demand_type", "description"])
-        self.assertEqual(arch.find(".//field[@name='photo']").get("widget"), "image")
-
     def test_demand_menu_and_log_demand_open_the_short_form(self):
         for xmlid in ("village_service.crm_lead_action_demand", "village_service.crm_lead_action_large_demand"):
             action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
@@ -171,17 +153,6 @@ class TestMarkDoneDialog(FieldFormsCase):
         self.assertEqual(meeting.state, "done")
         with self.assertRaises(UserError), self.env.cr.savepoint():
             meeting.action_open_done_wizard()
-
-    def test_mark_done_is_on_the_sheet(self):
-        """On a phone the header shows its first button only (the others under
-        ⋮): Log Problem, Log Demand and Mark Done are on the sheet."""
-        arch = self._arch("village.meeting", "form")
-        header = {node.get("name") for node in arch.iterfind(".//header//button")}
-        sheet = {node.get("name") for node in arch.iterfind(".//sheet//button")}
-        for name in ("action_log_problem", "action_log_demand", "action_open_done_wizard"):
-            self.assertIn(name, sheet)
-            self.assertNotIn(name, header)
-        self.assertNotIn("action_done", header | sheet, "Mark Done goes through the dialog")
 
 
 @tagged("post_install", "-at_install")

@@ -101,7 +101,7 @@ FIELDS = {
         "topic_ids": (FREE, "what was discussed"),
         "company_id": (FREE, "the company's own record rule applies"),
     },
-    "village.daily.stat": {"station_id": (READONLY, "station_b")},
+    "village.daily.stat": {"station_id": (READONLY, "station_b"), "is_final": (READONLY, True)},
     "village.digest.run": dict.fromkeys(
         ("kind", "period_start", "period_end", "user_id", "email", "state", "mail_id", "date_sent", "error"),
         (READONLY, None),
