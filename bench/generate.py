@@ -556,7 +556,7 @@ class Generator:
 
     def make_statistics(self):
         Stat = self.env["village.daily.stat"]
-        today = self.env["helpdesk.ticket"]._village_today()
+        today = self.env["village.service.area"]._today()
         for days in range(30, -1, -1):
             Stat._snapshot(today - timedelta(days=days), self.stations)
         return 31 * len(self.stations)

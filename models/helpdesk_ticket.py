@@ -1,6 +1,4 @@
-from datetime import datetime, time, timedelta
-
-import pytz
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -144,14 +142,16 @@ class HelpdeskTicket(models.Model):
 
     @api.depends("rectification_deadline", "closeout_state")
     def _compute_is_overdue(self):
-        overdue_ids = set(self.filtered_domain(self._village_overdue_domain(self._village_today()))._ids)
+        overdue_ids = set(
+            self.filtered_domain(self._village_overdue_domain(self.env["village.service.area"]._today()))._ids
+        )
         for ticket in self:
             ticket.is_overdue = ticket.id in overdue_ids
 
     def _search_is_overdue(self, operator, value):
         if operator != "in":
             return NotImplemented
-        overdue = self._village_overdue_domain(self._village_today())
+        overdue = self._village_overdue_domain(self.env["village.service.area"]._today())
         return overdue if True in value else ~overdue
 
     # ------------------------------------------------------------------
@@ -172,7 +172,7 @@ class HelpdeskTicket(models.Model):
     @api.model
     def _village_overdue_domain(self, day):
         """Domain of the problems overdue on `day` (see above)."""
-        if day >= self._village_today():
+        if day >= self.env["village.service.area"]._today():
             return Domain("closeout_state", "in", self._village_overdue_states) & Domain(
                 "rectification_deadline", "<", day
             )
@@ -180,7 +180,7 @@ class HelpdeskTicket(models.Model):
 
     @api.model
     def _village_overdue_history_domain(self, day):
-        end = self._village_day_start(day + timedelta(days=1))
+        end = self.env["village.service.area"]._day_start(day + timedelta(days=1))
         return Domain(
             [
                 ("rectification_deadline", "<", day),
@@ -206,8 +206,8 @@ class HelpdeskTicket(models.Model):
             column("rectification_deadline"),
             day,
         )
-        if day < self._village_today():
-            end = self._village_day_start(day + timedelta(days=1))
+        if day < self.env["village.service.area"]._today():
+            end = self.env["village.service.area"]._day_start(day + timedelta(days=1))
             overdue = SQL(
                 "%s < %s AND %s < %s AND (%s IN %s OR %s >= %s)",
                 column("rectification_deadline"),
@@ -224,23 +224,6 @@ class HelpdeskTicket(models.Model):
     @api.model
     def _closeout_state_labels(self):
         return dict(self._fields["closeout_state"]._description_selection(self.env))
-
-    @api.model
-    def _village_tz(self):
-        """Every day of the addon starts at the service area's midnight
-        (Settings, Asia/Shanghai by default), whoever clicks or runs the job:
-        a station's day must not move with the reader's time zone."""
-        return self.env["ir.config_parameter"].sudo().get_param("village_service.tz") or "Asia/Shanghai"
-
-    @api.model
-    def _village_today(self):
-        return fields.Date.context_today(self.with_context(tz=self._village_tz()))
-
-    @api.model
-    def _village_day_start(self, day):
-        """UTC datetime (naive) of the local midnight starting `day`."""
-        local = pytz.timezone(self._village_tz()).localize(datetime.combine(day, time.min))
-        return local.astimezone(pytz.utc).replace(tzinfo=None)
 
     # ------------------------------------------------------------------
     # Constraints: the close-out gate
@@ -340,7 +323,8 @@ class HelpdeskTicket(models.Model):
             if not ticket.rectification_deadline:
                 continue
             created = fields.Datetime.context_timestamp(
-                ticket.with_context(tz=self._village_tz()), ticket.create_date or fields.Datetime.now()
+                ticket.with_context(tz=self.env["village.service.area"]._tz()),
+                ticket.create_date or fields.Datetime.now(),
             ).date()
             if ticket.rectification_deadline < created:
                 raise ValidationError(
@@ -640,6 +624,6 @@ class HelpdeskTicket(models.Model):
                     }
                 )
         Stat = self.env["village.daily.stat"]
-        today = self._village_today()
+        today = self.env["village.service.area"]._today()
         for days_ago in range(38, -1, -1):
             Stat._snapshot(today - timedelta(days=days_ago), station)

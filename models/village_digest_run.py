@@ -154,7 +154,7 @@ class VillageDigestRun(models.Model):
 
     @api.model
     def _village_current_period(self, kind):
-        today = self.env["helpdesk.ticket"]._village_today()
+        today = self.env["village.service.area"]._today()
         if kind == "weekly_report":
             monday = today - timedelta(days=today.weekday() + 7)
             return monday, monday + timedelta(days=6)
@@ -315,8 +315,8 @@ class VillageDigestRun(models.Model):
                 [
                     ("user_id", "=", user.id),
                     ("closeout_state", "!=", "closed"),
-                    ("assigned_date", ">=", Ticket._village_day_start(day - timedelta(days=1))),
-                    ("assigned_date", "<", Ticket._village_day_start(day)),
+                    ("assigned_date", ">=", self.env["village.service.area"]._day_start(day - timedelta(days=1))),
+                    ("assigned_date", "<", self.env["village.service.area"]._day_start(day)),
                 ]
             )
             - overdue
@@ -334,8 +334,8 @@ class VillageDigestRun(models.Model):
                 ("user_id", "=", user.id),
                 ("user_ids", "in", user.id),
                 ("state", "=", "planned"),
-                ("date", ">=", Ticket._village_day_start(day)),
-                ("date", "<", Ticket._village_day_start(day + timedelta(days=1))),
+                ("date", ">=", self.env["village.service.area"]._day_start(day)),
+                ("date", "<", self.env["village.service.area"]._day_start(day + timedelta(days=1))),
             ],
             order="date",
         )
@@ -386,7 +386,7 @@ class VillageDigestRun(models.Model):
         # found with the recipient's rights; the labels are read as the job
         base_url = self.get_base_url()
         lines = []
-        today = self.env["helpdesk.ticket"]._village_today()
+        today = self.env["village.service.area"]._today()
         for ticket in tickets.sudo().sorted(lambda t: (t.rectification_deadline or today, t.id)):
             detail = ticket.village_id.name or ""
             if ticket.rectification_deadline:
@@ -469,11 +469,6 @@ class VillageDigestRun(models.Model):
         mail.attachment_ids = [Command.link(attachment.id) for attachment in attachments]
 
     @api.model
-    def _village_area_tz(self):
-        """The service area's time zone, never the (job) user's."""
-        return self.env["helpdesk.ticket"]._village_tz()
-
-    @api.model
     def _village_all_stations(self):
         return self.env["helpdesk.ticket.team"].sudo().search([("is_station", "=", True)])
 
@@ -502,7 +497,7 @@ class VillageDigestRun(models.Model):
     @api.model
     def _village_next_call(self, hour, weekday=None, now=None):
         """The next UTC moment (naive) at `hour` (local), on `weekday` if given."""
-        tz = pytz.timezone(self._village_area_tz())
+        tz = pytz.timezone(self.env["village.service.area"]._tz())
         now_local = pytz.utc.localize(now or fields.Datetime.now()).astimezone(tz)
         minutes = round(hour * 60)
         at = time(minutes // 60 % 24, minutes % 60)

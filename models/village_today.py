@@ -16,8 +16,7 @@ class VillageToday(models.AbstractModel):
     @api.model
     def get_today(self):
         """Plain dicts for the today screen (static/src/today)."""
-        Ticket = self.env["helpdesk.ticket"]
-        today = Ticket._village_today()
+        today = self.env["village.service.area"]._today()
         return {
             "today": fields.Date.to_string(today),
             "meetings": self._today_meetings(today),
@@ -31,10 +30,10 @@ class VillageToday(models.AbstractModel):
 
     @api.model
     def _today_meetings(self, today):
-        Ticket = self.env["helpdesk.ticket"]
+        Area = self.env["village.service.area"]
         uid = self.env.uid
-        day_start = Ticket._village_day_start(today)
-        tomorrow_start = Ticket._village_day_start(today + timedelta(days=1))
+        day_start = Area._day_start(today)
+        tomorrow_start = Area._day_start(today + timedelta(days=1))
         meetings = self.env["village.meeting"].search(
             [
                 ("state", "=", "planned"),
@@ -47,7 +46,7 @@ class VillageToday(models.AbstractModel):
             ],
             order="date, id",
         )
-        tz = Ticket._village_tz()
+        tz = Area._tz()
         return [
             {
                 "id": meeting.id,
