@@ -360,7 +360,7 @@ class Generator:
         unattended = {s.id: s.unattended for s in stages}
         channels = self.env["helpdesk.ticket.channel"].search([]).ids or [None]
         # importable once the registry has set up the addons path
-        from odoo.addons.village_service.models.helpdesk_ticket import DEMO_MEASURES, DEMO_PROBLEMS  # noqa: PLC0415
+        from odoo.addons.village_service.demo.village_demo import DEMO_MEASURES, DEMO_PROBLEMS  # noqa: PLC0415
 
         titles, measures = DEMO_PROBLEMS, DEMO_MEASURES
         span = 3 * 365 * 86400
@@ -556,7 +556,7 @@ class Generator:
 
     def make_statistics(self):
         Stat = self.env["village.daily.stat"]
-        today = self.env["helpdesk.ticket"]._village_today()
+        today = self.env["village.service.area"]._today()
         for days in range(30, -1, -1):
             Stat._snapshot(today - timedelta(days=days), self.stations)
         return 31 * len(self.stations)

@@ -90,7 +90,7 @@ class Bench:
         ranked = sorted(counts, key=counts.get)
         self.biggest, self.smallest = ranked[-1], ranked[0]
         self.ticket_count = env["helpdesk.ticket"].search_count([])
-        self.today = env["helpdesk.ticket"]._village_today()
+        self.today = env["village.service.area"]._today()
 
     # -- the cases --------------------------------------------------------
 

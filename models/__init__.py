@@ -1,4 +1,5 @@
 from . import village_link_guard
+from . import village_service_area
 from . import village_care_tag
 from . import res_partner
 from . import helpdesk_ticket_team

@@ -153,7 +153,7 @@ class CrmLead(models.Model):
             threshold = float(param) if param else LARGE_DEMAND_DEFAULT_KW
         except ValueError:
             threshold = LARGE_DEMAND_DEFAULT_KW
-        horizon = self.env["helpdesk.ticket"]._village_today() + relativedelta(months=LARGE_DEMAND_MONTHS)
+        horizon = self.env["village.service.area"]._today() + relativedelta(months=LARGE_DEMAND_MONTHS)
         return threshold, horizon
 
     @api.model_create_multi
@@ -187,7 +187,7 @@ class CrmLead(models.Model):
             if not lead.power_needed_by:
                 continue
             created = fields.Date.context_today(
-                lead.with_context(tz=self.env["helpdesk.ticket"]._village_tz()),
+                lead.with_context(tz=self.env["village.service.area"]._tz()),
                 timestamp=lead.create_date or fields.Datetime.now(),
             )
             if lead.power_needed_by < created:

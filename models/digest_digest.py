@@ -1,5 +1,3 @@
-import pytz
-
 from odoo import fields, models
 from odoo.exceptions import AccessError
 from odoo.fields import Domain
@@ -85,7 +83,7 @@ class DigestDigest(models.Model):
         overdue = (
             self._village_problem_domain()
             & Domain("company_id", "in", companies.ids)
-            & self.env["helpdesk.ticket"]._village_overdue_domain(self._village_local_day(end_dt))
+            & self.env["helpdesk.ticket"]._village_overdue_domain(self.env["village.service.area"]._local_day(end_dt))
         )
         counts = self._village_count_by_company(overdue)
         for digest in self:
@@ -109,8 +107,8 @@ class DigestDigest(models.Model):
         count = self.env["village.inquiry.state"].search_count(
             [
                 ("status", "=", "done"),
-                ("last_done", ">=", self._village_local_day(fields.Datetime.to_datetime(start))),
-                ("last_done", "<", self._village_local_day(fields.Datetime.to_datetime(end))),
+                ("last_done", ">=", self.env["village.service.area"]._local_day(fields.Datetime.to_datetime(start))),
+                ("last_done", "<", self.env["village.service.area"]._local_day(fields.Datetime.to_datetime(end))),
             ]
         )
         for digest in self:
@@ -160,12 +158,6 @@ class DigestDigest(models.Model):
     def _village_check_kpi_access(self):
         if not self.env.user.has_group("village_service.group_village_user"):
             raise AccessError(self.env._("Do not have access, skip this data for user's digest email"))
-
-    def _village_local_day(self, moment):
-        """The day of the service area (Settings) at the UTC `moment`, whoever
-        receives the digest."""
-        tz = pytz.timezone(self.env["helpdesk.ticket"]._village_tz())
-        return pytz.utc.localize(moment).astimezone(tz).date()
 
     def _village_problem_domain(self):
         return Domain("team_id.is_station", "=", True)

@@ -1,6 +1,4 @@
-from datetime import datetime, time, timedelta
-
-import pytz
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -12,29 +10,6 @@ CLOSEOUT_STATES = [
     ("planned", "Measure Planned"),
     ("rectified", "Rectified"),
     ("closed", "Closed Out"),
-]
-
-# Typical problems heard in villages and their measures (demo data, benchmark data).
-# The demo county's ledger reads Chinese, as its users do.
-DEMO_PROBLEMS = [
-    "村道路灯不亮",
-    "晚间电压偏低",
-    "学校旁电杆倾斜",
-    "树枝碰线",
-    "抄表读数有争议",
-    "未收到停电通知",
-    "入户线松动",
-    "变压器夜间异响",
-]
-DEMO_MEASURES = [
-    "更换灯具和光控开关",
-    "调整台区三相负荷平衡",
-    "扶正电杆并加装拉线",
-    "修剪线路沿线树木",
-    "与客户现场核对电表",
-    "将该户加入村停送电信息群",
-    "紧固入户线并重新绝缘",
-    "检查变压器并紧固金具",
 ]
 
 
@@ -144,14 +119,16 @@ class HelpdeskTicket(models.Model):
 
     @api.depends("rectification_deadline", "closeout_state")
     def _compute_is_overdue(self):
-        overdue_ids = set(self.filtered_domain(self._village_overdue_domain(self._village_today()))._ids)
+        overdue_ids = set(
+            self.filtered_domain(self._village_overdue_domain(self.env["village.service.area"]._today()))._ids
+        )
         for ticket in self:
             ticket.is_overdue = ticket.id in overdue_ids
 
     def _search_is_overdue(self, operator, value):
         if operator != "in":
             return NotImplemented
-        overdue = self._village_overdue_domain(self._village_today())
+        overdue = self._village_overdue_domain(self.env["village.service.area"]._today())
         return overdue if True in value else ~overdue
 
     # ------------------------------------------------------------------
@@ -172,7 +149,7 @@ class HelpdeskTicket(models.Model):
     @api.model
     def _village_overdue_domain(self, day):
         """Domain of the problems overdue on `day` (see above)."""
-        if day >= self._village_today():
+        if day >= self.env["village.service.area"]._today():
             return Domain("closeout_state", "in", self._village_overdue_states) & Domain(
                 "rectification_deadline", "<", day
             )
@@ -180,7 +157,7 @@ class HelpdeskTicket(models.Model):
 
     @api.model
     def _village_overdue_history_domain(self, day):
-        end = self._village_day_start(day + timedelta(days=1))
+        end = self.env["village.service.area"]._day_start(day + timedelta(days=1))
         return Domain(
             [
                 ("rectification_deadline", "<", day),
@@ -206,8 +183,8 @@ class HelpdeskTicket(models.Model):
             column("rectification_deadline"),
             day,
         )
-        if day < self._village_today():
-            end = self._village_day_start(day + timedelta(days=1))
+        if day < self.env["village.service.area"]._today():
+            end = self.env["village.service.area"]._day_start(day + timedelta(days=1))
             overdue = SQL(
                 "%s < %s AND %s < %s AND (%s IN %s OR %s >= %s)",
                 column("rectification_deadline"),
@@ -224,23 +201,6 @@ class HelpdeskTicket(models.Model):
     @api.model
     def _closeout_state_labels(self):
         return dict(self._fields["closeout_state"]._description_selection(self.env))
-
-    @api.model
-    def _village_tz(self):
-        """Every day of the addon starts at the service area's midnight
-        (Settings, Asia/Shanghai by default), whoever clicks or runs the job:
-        a station's day must not move with the reader's time zone."""
-        return self.env["ir.config_parameter"].sudo().get_param("village_service.tz") or "Asia/Shanghai"
-
-    @api.model
-    def _village_today(self):
-        return fields.Date.context_today(self.with_context(tz=self._village_tz()))
-
-    @api.model
-    def _village_day_start(self, day):
-        """UTC datetime (naive) of the local midnight starting `day`."""
-        local = pytz.timezone(self._village_tz()).localize(datetime.combine(day, time.min))
-        return local.astimezone(pytz.utc).replace(tzinfo=None)
 
     # ------------------------------------------------------------------
     # Constraints: the close-out gate
@@ -340,7 +300,8 @@ class HelpdeskTicket(models.Model):
             if not ticket.rectification_deadline:
                 continue
             created = fields.Datetime.context_timestamp(
-                ticket.with_context(tz=self._village_tz()), ticket.create_date or fields.Datetime.now()
+                ticket.with_context(tz=self.env["village.service.area"]._tz()),
+                ticket.create_date or fields.Datetime.now(),
             ).date()
             if ticket.rectification_deadline < created:
                 raise ValidationError(
@@ -578,68 +539,3 @@ class HelpdeskTicket(models.Model):
 
     def _message_reopened(self):
         self.message_post(body=self.env._("Problem reopened: it counts as open again."))
-
-    # ------------------------------------------------------------------
-    # Demo data
-    # ------------------------------------------------------------------
-
-    @api.model
-    def _village_demo_ledger(self, station_id, collected, rectified):
-        """A station's ledger of the past five weeks (demo data): all collected
-        and rectified before last week ended, so last week's report and today's
-        statistics show the same cumulative figures."""
-        station = self.env["helpdesk.ticket.team"].browse(station_id)
-        if self.with_context(active_test=False).search_count([("team_id", "=", station.id)]):
-            return  # demo files run again on every upgrade: the ledger is there already
-        villages = station.village_ids
-        head = station.user_id or self.env.user
-        now = fields.Datetime.now()
-        tickets = self.create(
-            [
-                {
-                    "name": DEMO_PROBLEMS[n % len(DEMO_PROBLEMS)],
-                    "description": DEMO_PROBLEMS[n % len(DEMO_PROBLEMS)],
-                    "team_id": station.id,
-                    "village_id": villages[n % len(villages)].id,
-                    "partner_id": villages[n % len(villages)].id,
-                    "user_id": villages[n % len(villages)].village_manager_id.id,
-                }
-                for n in range(collected)
-            ]
-        )
-        stage_done = station._get_applicable_stages().filtered("closed")[:1]
-        for n, ticket in enumerate(tickets):
-            created = now - timedelta(days=36 - n % 27, hours=n % 7)
-            self.env.execute_query(SQL("UPDATE helpdesk_ticket SET create_date = %s WHERE id = %s", created, ticket.id))
-            ticket.invalidate_recordset(["create_date"])
-            ticket.write(
-                {
-                    "rectification_measure": DEMO_MEASURES[n % len(DEMO_MEASURES)],
-                    "rectification_deadline": (created + timedelta(days=5)).date(),
-                    # planned when it was, not when the demo loads
-                    "closeout_state": "planned",
-                    "date_planned": created + timedelta(hours=2),
-                }
-            )
-            if n < rectified:
-                ticket.write(
-                    {
-                        "closeout_state": "rectified",
-                        "date_rectified": created + timedelta(days=1 + n % 3),
-                        "rectified_by_id": ticket.user_id.id or head.id,
-                    }
-                )
-            if n < rectified - 9:
-                ticket.write(
-                    {
-                        "closeout_state": "closed",
-                        "closeout_satisfaction": "satisfied",
-                        "date_closeout": created + timedelta(days=2 + n % 3),
-                        "closeout_by_id": head.id,
-                        "stage_id": stage_done.id,
-                    }
-                )
-        Stat = self.env["village.daily.stat"]
-        today = self._village_today()
-        for days_ago in range(38, -1, -1):
-            Stat._snapshot(today - timedelta(days=days_ago), station)

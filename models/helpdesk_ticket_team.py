@@ -132,11 +132,11 @@ class HelpdeskTicketTeam(models.Model):
     @api.depends_context("uid", "allowed_company_ids")
     def _compute_dashboard(self):
         stations = self.filtered("is_station")
-        Ticket = self.env["helpdesk.ticket"]
-        today = Ticket._village_today()
+        Area = self.env["village.service.area"]
+        today = Area._today()
         monday = today - timedelta(days=today.weekday())
         figures = self.env["village.daily.stat"]._station_figures(stations, monday, today)
-        week_start = Ticket._village_day_start(monday)
+        week_start = Area._day_start(monday)
         meetings = dict(
             self.env["village.meeting"]._read_group(
                 [("station_id", "in", stations.ids), ("state", "=", "done"), ("date", ">=", week_start)],

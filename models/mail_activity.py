@@ -35,7 +35,7 @@ class MailActivity(models.Model):
         res = super().write(vals)
         if "date_deadline" in vals and any(self.mapped("inquiry_rule_id")):
             states = self.env["village.inquiry.state"].sudo().search([("activity_id", "in", self.ids)])
-            today = self.env["helpdesk.ticket"]._village_today()
+            today = self.env["village.service.area"]._today()
             for state in states:
                 deadline = state.activity_id.date_deadline
                 state.write({"date_deadline": deadline, "status": "overdue" if deadline < today else "due"})
@@ -65,7 +65,7 @@ class MailActivity(models.Model):
         after today; a rule may also log a meeting with the feedback. Only the
         activity the scheduler planned for a target (its state's open
         activity) counts for that target."""
-        today = self.env["helpdesk.ticket"]._village_today()
+        today = self.env["village.service.area"]._today()
         # the Inquired dialog (wizards/village_inquiry_done.py) says what the inquiry found
         outcome = self.env.context.get("village_inquiry_outcome")
         if outcome not in dict(self.env["village.inquiry.state"]._fields["last_outcome"].selection):

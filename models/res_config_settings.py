@@ -97,7 +97,7 @@ class ResConfigSettings(models.TransientModel):
     @api.model
     def _village_next_call(self, hour, weekday=None):
         """The next UTC moment (naive) at `hour` (local), on `weekday` if given."""
-        tz = pytz.timezone(self.env["helpdesk.ticket"]._village_tz())
+        tz = pytz.timezone(self.env["village.service.area"]._tz())
         now_local = pytz.utc.localize(fields.Datetime.now()).astimezone(tz)
         minutes = round(hour * 60)
         at = time(minutes // 60 % 24, minutes % 60)

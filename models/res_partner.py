@@ -24,7 +24,7 @@ VILLAGE_DERIVED_FIELDS = ("village_id", "village_township_id")
 # delete them (their own unlink), and only in the area list; the others are read only.
 VILLAGE_LINE_COMMANDS = {
     "village_child_ids": (Command.CREATE, Command.UPDATE, Command.DELETE),
-    "village_household_ids": (),
+    "village_member_ids": (),
     "village_contact_village_ids": (),
     "village_agreement_ids": (),
 }
@@ -110,7 +110,7 @@ class ResPartner(models.Model):
         "chat_group_id",
         string="WeChat Groups",
     )
-    village_household_ids = fields.One2many("res.partner", "village_id", string="Members of the Village")
+    village_member_ids = fields.One2many("res.partner", "village_id", string="Members of the Village")
     village_member_count = fields.Integer(string="Registered Households", compute="_compute_village_member_count")
     village_agreement_ids = fields.One2many("village.agreement", "village_id", string="Agreements")
     village_agreement_count = fields.Integer(string="Agreements Count", compute="_compute_village_agreement_count")

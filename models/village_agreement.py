@@ -129,7 +129,7 @@ class VillageAgreement(models.Model):
     date_start = fields.Date(
         string="Start Date",
         required=True,
-        default=lambda self: self.env["helpdesk.ticket"]._village_today(),
+        default=lambda self: self.env["village.service.area"]._today(),
         tracking=True,
     )
     date_end = fields.Date(string="End Date", tracking=True, help="Leave empty for an open-ended agreement.")
@@ -338,7 +338,7 @@ class VillageAgreement(models.Model):
         self._check_can_terminate()
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason for terminating the agreement."))
-        today = self.env["helpdesk.ticket"]._village_today()
+        today = self.env["village.service.area"]._today()
         date = fields.Date.to_date(date) or today
         if date > today:
             raise UserError(self.env._("An agreement cannot be terminated in the future (%(date)s).", date=date))
@@ -357,7 +357,7 @@ class VillageAgreement(models.Model):
             term = relativedelta(self.date_end + timedelta(days=1), self.date_start)
             date_end = date_start + term - timedelta(days=1)
         else:
-            date_start = self.env["helpdesk.ticket"]._village_today()
+            date_start = self.env["village.service.area"]._today()
             date_end = False
         return {
             "village_id": self.village_id.id,
@@ -434,11 +434,11 @@ class VillageAgreement(models.Model):
     @api.model
     def _expire_domain(self):
         # the service area's day, whoever runs the job
-        return [("state", "=", "active"), ("date_end", "<", self.env["helpdesk.ticket"]._village_today())]
+        return [("state", "=", "active"), ("date_end", "<", self.env["village.service.area"]._today())]
 
     @api.model
     def _remind_domain(self):
-        limit = self.env["helpdesk.ticket"]._village_today() + timedelta(days=self._renewal_reminder_days())
+        limit = self.env["village.service.area"]._today() + timedelta(days=self._renewal_reminder_days())
         return [
             ("state", "=", "active"),
             ("renewal_reminded", "=", False),

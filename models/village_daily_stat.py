@@ -79,14 +79,14 @@ class VillageDailyStat(models.Model):
     _station_date_uniq = models.UniqueIndex("(station_id, date)")
 
     def _compute_days_ago(self):
-        today = self.env["helpdesk.ticket"]._village_today()
+        today = self.env["village.service.area"]._today()
         for row in self:
             row.days_ago = (today - row.date).days if row.date else 0
 
     def _search_days_ago(self, operator, value):
         """The search filters Today, Yesterday, Last 7 days: the service
         area's days, not the browser's."""
-        today = self.env["helpdesk.ticket"]._village_today()
+        today = self.env["village.service.area"]._today()
         if operator in ("in", "not in"):
             days = [today - timedelta(days=int(n)) for n in value if n is not False and n is not None]
             return [("date", operator, days)]
@@ -129,8 +129,8 @@ class VillageDailyStat(models.Model):
             # may see (the snapshot job and the digests run as superuser)
             query = Ticket.with_context(active_test=False)._search([("team_id", "in", stations.ids or [0])])
             visible = SQL("t.id IN %s", query.subselect())
-        start = Ticket._village_day_start(date_from)
-        end = Ticket._village_day_start(date_to + timedelta(days=1))
+        start = self.env["village.service.area"]._day_start(date_from)
+        end = self.env["village.service.area"]._day_start(date_to + timedelta(days=1))
         rows = self.env.execute_query_dict(
             SQL(
                 """
@@ -221,7 +221,7 @@ class VillageDailyStat(models.Model):
         # read-only to every user (ACL): they are written in superuser mode
         Stat = self.sudo()
         # rows written after their day ended are final: history is kept
-        final = fields.Datetime.now() >= self.env["helpdesk.ticket"]._village_day_start(day + timedelta(days=1))
+        final = fields.Datetime.now() >= self.env["village.service.area"]._day_start(day + timedelta(days=1))
         rows = Stat.search_fetch([("station_id", "in", stations.ids), ("date", "=", day)], ["station_id", "is_final"])
         existing = {row.station_id.id: row for row in rows}
         missing = []
@@ -255,8 +255,8 @@ class VillageDailyStat(models.Model):
         rewritten (see `_snapshot`), so later edits of the tickets do not
         change history. Each day is committed on its own: a crash loses at
         most the day in progress, and the next run goes on from there."""
-        Ticket = self.env["helpdesk.ticket"]
-        today = Ticket._village_today()
+        Area = self.env["village.service.area"]
+        today = Area._today()
         stations = self._all_stations()
         lasts = dict(self._read_group([("station_id", "in", stations.ids)], ["station_id"], ["date:max"]))
         first = min([lasts.get(station, today) for station in stations] or [today])
@@ -300,4 +300,4 @@ class VillageDailyStat(models.Model):
         stations = self.env.user.helpdesk_team_ids.filtered("is_station")
         if self.env.user.has_group("village_service.group_village_manager"):
             stations = self._all_stations()
-        self.sudo()._snapshot(self.env["helpdesk.ticket"]._village_today(), stations.sudo())
+        self.sudo()._snapshot(self.env["village.service.area"]._today(), stations.sudo())

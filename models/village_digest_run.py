@@ -125,7 +125,7 @@ class VillageDigestRun(models.Model):
         """The periods after the last one planned up to the current one, at
         most `village_service.digest_catchup_periods` of them: a job that did
         not run (server down) sends its periods on the next run."""
-        today = self.env["helpdesk.ticket"]._village_today()
+        today = self.env["village.service.area"]._today()
         step = timedelta(days=7 if kind == "weekly_report" else 1)
         # the weekly report is of last week, Monday to Sunday
         start = today - timedelta(days=today.weekday() + 7) if kind == "weekly_report" else today

@@ -149,7 +149,7 @@ class VillageInquiryRule(models.Model):
 
     @api.model
     def _mark_overdue(self):
-        today = self.env["helpdesk.ticket"]._village_today()
+        today = self.env["village.service.area"]._today()
         self.env["village.inquiry.state"].search(
             [("status", "=", "due"), ("date_deadline", "<", today)]
         ).status = "overdue"
@@ -188,7 +188,7 @@ class VillageInquiryRule(models.Model):
         partners.village_id.village_manager_id.mapped("lang")
         partners.village_id.village_station_id.user_id.mapped("lang")
         model_id = self.env["ir.model"]._get_id("res.partner")
-        today = self.env["helpdesk.ticket"]._village_today()
+        today = self.env["village.service.area"]._today()
         texts = {}  # (rule, lang): (summary, note) in the assignee's language
         activity_vals, new_pairs = [], []
         for rule, pids in by_rule.items():

@@ -191,7 +191,7 @@ class VillageMeeting(models.Model):
 
     def _date_shown(self):
         """The meeting's date as the user reads it, in the service area's time."""
-        tz = self.env["helpdesk.ticket"]._village_tz()
+        tz = self.env["village.service.area"]._tz()
         return fields.Datetime.context_timestamp(self.with_context(tz=tz), self.date).strftime("%Y-%m-%d %H:%M")
 
     @api.constrains("station_id", "village_id")

@@ -17,8 +17,7 @@ class VillageToday(models.AbstractModel):
     @api.model
     def get_today(self):
         """Plain dicts for the today screen (static/src/today)."""
-        Ticket = self.env["helpdesk.ticket"]
-        today = Ticket._village_today()
+        today = self.env["village.service.area"]._today()
         return {
             "today": fields.Date.to_string(today),
             "meetings": self._today_meetings(today),
@@ -32,10 +31,10 @@ class VillageToday(models.AbstractModel):
 
     @api.model
     def _today_meetings(self, today):
-        Ticket = self.env["helpdesk.ticket"]
+        Area = self.env["village.service.area"]
         uid = self.env.uid
-        day_start = Ticket._village_day_start(today)
-        tomorrow_start = Ticket._village_day_start(today + timedelta(days=1))
+        day_start = Area._day_start(today)
+        tomorrow_start = Area._day_start(today + timedelta(days=1))
         meetings = self.env["village.meeting"].search(
             [
                 ("state", "=", "planned"),
@@ -48,7 +47,7 @@ class VillageToday(models.AbstractModel):
             ],
             order="date, id",
         )
-        tz = Ticket._village_tz()
+        tz = Area._tz()
         return [
             {
                 "id": meeting.id,
@@ -143,6 +142,7 @@ class VillageToday(models.AbstractModel):
         {name, title, lines}, each line a dict {name, detail, url}. Extend with
         super() to add sections."""
         uid = self.env.uid
+        Area = self.env["village.service.area"]
         Ticket = self.env["helpdesk.ticket"]
         mine = Domain("village_id.village_manager_id", "=", uid) | Domain("user_id", "=", uid)
         unrectified = Domain("closeout_state", "in", ("open", "planned"))
@@ -153,8 +153,8 @@ class VillageToday(models.AbstractModel):
                 [
                     ("user_id", "=", uid),
                     ("closeout_state", "!=", "closed"),
-                    ("assigned_date", ">=", Ticket._village_day_start(day - timedelta(days=1))),
-                    ("assigned_date", "<", Ticket._village_day_start(day)),
+                    ("assigned_date", ">=", Area._day_start(day - timedelta(days=1))),
+                    ("assigned_date", "<", Area._day_start(day)),
                 ]
             )
             - overdue
@@ -170,8 +170,8 @@ class VillageToday(models.AbstractModel):
                 ("user_id", "=", uid),
                 ("user_ids", "in", uid),
                 ("state", "=", "planned"),
-                ("date", ">=", Ticket._village_day_start(day)),
-                ("date", "<", Ticket._village_day_start(day + timedelta(days=1))),
+                ("date", ">=", Area._day_start(day)),
+                ("date", "<", Area._day_start(day + timedelta(days=1))),
             ],
             order="date",
         )
@@ -215,7 +215,7 @@ class VillageToday(models.AbstractModel):
         # found with the user's rights; the labels are read as the job
         base_url = self.get_base_url()
         lines = []
-        today = self.env["helpdesk.ticket"]._village_today()
+        today = self.env["village.service.area"]._today()
         for ticket in tickets.sudo().sorted(lambda t: (t.rectification_deadline or today, t.id)):
             detail = ticket.village_id.name or ""
             if ticket.rectification_deadline:

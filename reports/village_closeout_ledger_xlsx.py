@@ -41,7 +41,7 @@ class ReportCloseoutLedgerXlsx(models.AbstractModel):
         states = Ticket._closeout_state_labels()
         # the service area's calendar, whoever downloads: a problem logged at
         # 06:06 in Beijing is of that day, not of the UTC day before
-        tz = pytz.timezone(Ticket._village_tz())
+        tz = pytz.timezone(self.env["village.service.area"]._tz())
 
         summary = workbook.add_worksheet(self.env._("Summary"))
         summary.write(0, 0, self.env._("Close-out Ledger %(start)s – %(end)s", start=date_from, end=date_to), bold)

@@ -50,7 +50,7 @@ class VillageCloseoutReport(models.Model):
 
     @property
     def _table_query(self):
-        tz = self.env["helpdesk.ticket"]._village_tz()
+        tz = self.env["village.service.area"]._tz()
         Ticket = self.env["helpdesk.ticket"]
         return SQL(
             """
@@ -77,5 +77,5 @@ class VillageCloseoutReport(models.Model):
              WHERE t.active
             """,
             tz=tz,
-            overdue=Ticket._village_overdue_sql("t", Ticket._village_today()),
+            overdue=Ticket._village_overdue_sql("t", self.env["village.service.area"]._today()),
         )

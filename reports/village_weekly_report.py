@@ -35,7 +35,7 @@ class ReportWeeklyStation(models.AbstractModel):
     @api.model
     def _default_period(self):
         """Last week, Monday to Sunday, of the service area's calendar."""
-        today = self.env["helpdesk.ticket"]._village_today()
+        today = self.env["village.service.area"]._today()
         monday = today - timedelta(days=today.weekday() + 7)
         return monday, monday + timedelta(days=6)
 
@@ -124,8 +124,8 @@ class ReportWeeklyStation(models.AbstractModel):
         figures = Stat._station_figures(stations, date_from, date_to)
         # read as the reader: their record rules, as the figures count
         Ticket = self.env["helpdesk.ticket"]
-        start = Ticket._village_day_start(date_from)
-        end = Ticket._village_day_start(date_to + timedelta(days=1))
+        start = self.env["village.service.area"]._day_start(date_from)
+        end = self.env["village.service.area"]._day_start(date_to + timedelta(days=1))
         open_now = Domain("closeout_state", "in", ("open", "planned", "rectified"))
         closed_in_period = Domain("date_closeout", ">=", start) & Domain("date_closeout", "<", end)
         # overdue on the period's last day, as the figures count it: a problem

@@ -135,7 +135,7 @@ class TestBadInputRpc(VillageRpcMixin, HttpCase, VillageServiceCase):
             self.ticket.ids,
             {
                 "rectification_measure": measure,
-                "rectification_deadline": fields.Date.to_string(self.env["helpdesk.ticket"]._village_today()),
+                "rectification_deadline": fields.Date.to_string(self.env["village.service.area"]._today()),
             },
         )
         self.assertTrue(reply.get("result"), reply.get("error"))
@@ -181,7 +181,7 @@ class TestBadInputRpc(VillageRpcMixin, HttpCase, VillageServiceCase):
         self.assertNotIn("<script", ticket.description, "HTML fields are sanitized")
 
         # the weekly report shows the names escaped
-        today = self.env["helpdesk.ticket"]._village_today()
+        today = self.env["village.service.area"]._today()
         html, _kind = (
             self.env["ir.actions.report"]
             .with_user(self.head_a)

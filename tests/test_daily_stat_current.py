@@ -18,7 +18,7 @@ class TestDailyStatCurrent(VillageRpcMixin, HttpCase, VillageServiceCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.today = cls.env["helpdesk.ticket"]._village_today()
+        cls.today = cls.env["village.service.area"]._today()
         # an earlier snapshot of today (the job's, or a refresh): stale by the
         # time the next problem is logged
         cls.env["village.daily.stat"]._snapshot(cls.today, cls.station_a | cls.station_b)

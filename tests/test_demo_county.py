@@ -23,7 +23,7 @@ class TestDemoCounty(TransactionCase):
         station = self.env.ref("village_service.team_station_xijiu_demo")
         head = self.env.ref("village_service.user_head_xijiu_demo")
         Stat = self.env["village.daily.stat"].with_user(head)
-        today = self.env["helpdesk.ticket"]._village_today()
+        today = self.env["village.service.area"]._today()
         row = Stat.search([("station_id", "=", station.id), ("date", "=", today)])
         self.assertEqual((row.collected_total, row.rectified_total, row.rectification_rate), (75, 69, 92.0))
         # and last week's report, cumulative to its Sunday
@@ -62,7 +62,7 @@ class TestDemoCounty(TransactionCase):
         # an account manager of the demo county finds their visits and calls
         # to do today, before the daily job has ever run
         manager = self.env.ref("village_service.user_manager_xijiu1_demo")
-        today = self.env["helpdesk.ticket"]._village_today()
+        today = self.env["village.service.area"]._today()
         due = self.env["village.inquiry.state"].with_user(manager).search([("user_id", "=", manager.id)])
         self.assertTrue(due)
         self.assertEqual(set(due.mapped("status")), {"due"})

@@ -38,7 +38,7 @@ class TestStationHeadMorning(HttpCase, VillageServiceCase):
         ticket = self.env["helpdesk.ticket"].create(
             {"name": "Broken insulator", "description": "x", "partner_id": self.household_a1.id}
         )
-        today = ticket._village_today()
+        today = self.env["village.service.area"]._today()
         ticket.write({"rectification_measure": "Replace the insulator", "rectification_deadline": today})
         ticket.with_user(self.manager_a).action_rectify()
         self.env["village.daily.stat"]._snapshot(today - timedelta(days=1), self.station_a)

@@ -265,11 +265,11 @@ class TestAgreementIntegrity(AgreementCase):
         self.assertEqual(self.active.state, "active")
         self.active.with_user(self.head_a)._terminate("The committee merged with the township.")
         self.assertEqual(self.active.state, "terminated")
-        self.assertEqual(self.active.date_terminated, self.env["helpdesk.ticket"]._village_today())
+        self.assertEqual(self.active.date_terminated, self.env["village.service.area"]._today())
         self.assertEqual(self.active.write_uid, self.head_a)
 
     def test_termination_date_is_not_in_the_future(self):
-        today = self.env["helpdesk.ticket"]._village_today()
+        today = self.env["village.service.area"]._today()
         wizard = (
             self.env["village.agreement.terminate"]
             .with_user(self.head_a)

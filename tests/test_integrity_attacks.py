@@ -352,7 +352,7 @@ class TestIntegrityAttacks(VillageRpcMixin, HttpCase, VillageServiceCase):
     def test_copies_start_the_workflow_again(self):
         """A copy (the web client's Duplicate) of a closed-out problem, an active
         agreement or a done meeting starts from the beginning of its workflow."""
-        today = self.env["helpdesk.ticket"]._village_today()
+        today = self.env["village.service.area"]._today()
         self.ticket_a.write({"rectification_measure": "m", "rectification_deadline": today})
         self.ticket_a.with_user(self.manager_a).action_rectify()
         self.ticket_a.with_user(self.head_a)._closeout(True)
@@ -379,7 +379,7 @@ class TestIntegrityAttacks(VillageRpcMixin, HttpCase, VillageServiceCase):
         problem (as the Plan button refuses it), and the measure of a
         rectified problem cannot be cleared."""
         self.authenticate("vs_manager_a", "vs_manager_a")
-        deadline = fields.Date.to_string(self.env["helpdesk.ticket"]._village_today())
+        deadline = fields.Date.to_string(self.env["village.service.area"]._today())
         reply = self.rpc(
             "helpdesk.ticket",
             "write",
@@ -505,7 +505,7 @@ class TestAgreementFlagOfVillages(VillageRpcMixin, HttpCase, VillageServiceCase)
     def test_only_the_apps_users_learn_which_villages_signed(self):
         """Whether a village has an agreement in force is read with the reader's
         rights: a plain internal user (who reads every partner) learns nothing."""
-        today = self.env["helpdesk.ticket"]._village_today()
+        today = self.env["village.service.area"]._today()
         agreement = self.env["village.agreement"].create(
             {"village_id": self.village_a1.id, "date_signed": today, "village_signatory_id": self.household_a1.id}
         )

@@ -51,7 +51,7 @@ class TestStationFiguresRpc(VillageRpcMixin, HttpCase, VillageServiceCase):
     def setUpClass(cls):
         super().setUpClass()
         Ticket = cls.env["helpdesk.ticket"]
-        today = Ticket._village_today()
+        today = cls.env["village.service.area"]._today()
         with moment(cls.env, fields.Datetime.now() - timedelta(days=10)):
             cls.tickets_a = Ticket.create(
                 [
@@ -74,7 +74,9 @@ class TestStationFiguresRpc(VillageRpcMixin, HttpCase, VillageServiceCase):
                 "village_id": cls.village_a1.id,
                 "user_id": cls.manager_a.id,
                 # this week, and not in the future
-                "date": max(Ticket._village_day_start(monday), fields.Datetime.now() - timedelta(hours=1)),
+                "date": max(
+                    cls.env["village.service.area"]._day_start(monday), fields.Datetime.now() - timedelta(hours=1)
+                ),
                 "attendee_count": 20,
                 "minutes": "<p>Safe use of electricity.</p>",
             }

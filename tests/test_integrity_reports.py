@@ -33,7 +33,7 @@ class TestWeeklyReportInput(VillageRpcMixin, HttpCase, VillageServiceCase):
         cls.env["helpdesk.ticket"].create(
             {"name": "Sagging line over the school", "description": "x", "partner_id": cls.household_a1.id}
         )
-        today = cls.env["helpdesk.ticket"]._village_today()
+        today = cls.env["village.service.area"]._today()
         cls.week = (today - timedelta(days=6), today)
 
     # -- the wizard ----------------------------------------------------

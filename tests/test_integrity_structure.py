@@ -123,7 +123,7 @@ class TestIntegrityStructure(VillageRpcMixin, HttpCase, VillageServiceCase):
             (
                 "another station's household linked as a member",
                 "write",
-                [[village], {"village_household_ids": [Command.link(self.household_b1.id)]}],
+                [[village], {"village_member_ids": [Command.link(self.household_b1.id)]}],
                 {},
             ),
             (
@@ -210,7 +210,7 @@ class TestIntegrityStructure(VillageRpcMixin, HttpCase, VillageServiceCase):
         # derived links are derived for the bureau too
         with mute_logger("odoo.http"):
             for vals in (
-                {"village_household_ids": [Command.link(self.household_b1.id)]},
+                {"village_member_ids": [Command.link(self.household_b1.id)]},
                 {"village_contact_village_ids": [Command.link(self.village_b1.id)]},
                 {"village_id": self.village_b1.id},
             ):

@@ -44,7 +44,7 @@ class TestLedgerInvariants(VillageServiceCase):
         self.assertTrue(stages.filtered("closed") and stages.filtered(lambda s: not s.closed))
         Stat = env["village.daily.stat"]
         Report = env["village.closeout.report"]
-        today = env["helpdesk.ticket"]._village_today()
+        today = env["village.service.area"]._today()
         seen = Counter()
 
         class LedgerMachine(RuleBasedStateMachine):

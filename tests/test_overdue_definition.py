@@ -21,7 +21,7 @@ class TestOverdueDefinition(VillageServiceCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.today = cls.env["helpdesk.ticket"]._village_today()
+        cls.today = cls.env["village.service.area"]._today()
         P = cls._problem
         # name: (collected, deadline, measure?) then the story below
         cls.open_late = P("open, deadline 3 May", "2026-05-01 02:00:00", date(2026, 5, 3), measure=False)

@@ -33,12 +33,12 @@ class TestPerformance(VillageServiceCase):
                     "village_id": villages[n % 2][0].id,
                     "partner_id": villages[n % 2][1].id,
                     "rectification_measure": "Rebalance the phases" if n % 3 else False,
-                    "rectification_deadline": cls.env["helpdesk.ticket"]._village_today() + timedelta(days=n % 7),
+                    "rectification_deadline": cls.env["village.service.area"]._today() + timedelta(days=n % 7),
                 }
                 for n in range(90)
             ]
         )
-        cls.today = cls.env["helpdesk.ticket"]._village_today()
+        cls.today = cls.env["village.service.area"]._today()
 
     @warmup
     def test_snapshot_constant_queries(self):

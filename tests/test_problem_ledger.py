@@ -19,7 +19,7 @@ class LedgerCase(VillageServiceCase):
         cls.stage_new = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_new")
         cls.stage_done = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
         cls.household_a1.email = "household.a1@example.com"
-        cls.today = cls.env["helpdesk.ticket"]._village_today()
+        cls.today = cls.env["village.service.area"]._today()
 
     def _problem(self, user=None, **vals):
         values = {"name": "Street light out", "description": "<p>Dark at night</p>"}

@@ -50,7 +50,7 @@ class TestReportFonts(VillageRpcMixin, HttpCase, VillageServiceCase):
         cls.station_a.name = STATION
         cls.village_a1.name = VILLAGE
         Ticket = cls.env["helpdesk.ticket"]
-        today = Ticket._village_today()
+        today = cls.env["village.service.area"]._today()
         cls.week = (today - timedelta(days=6), today)
         cls.tickets = Ticket.create(
             [

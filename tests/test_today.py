@@ -19,8 +19,8 @@ class TodayCase(VillageServiceCase):
         Rule = cls.env["village.inquiry.rule"]
         # the shipped rules stay out of the way
         Rule.search([]).action_archive()
-        Ticket = cls.env["helpdesk.ticket"]
-        cls.today = Ticket._village_today()
+        Area = cls.env["village.service.area"]
+        cls.today = Area._today()
         cls.tag_elderly = cls.env.ref("village_service.care_tag_elderly_alone")
         (cls.household_a1 | cls.household_b1).care_tag_ids = cls.tag_elderly
         cls.household_a1.phone = "13800000001"
@@ -56,7 +56,7 @@ class TodayCase(VillageServiceCase):
             {
                 "village_id": cls.village_a1.id,
                 "user_id": cls.manager_a.id,
-                "date": Ticket._village_day_start(cls.today + timedelta(days=1)) + timedelta(hours=2),
+                "date": Area._day_start(cls.today + timedelta(days=1)) + timedelta(hours=2),
             }
         )
 

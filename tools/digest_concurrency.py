@@ -73,7 +73,7 @@ def setup(conf, db, smtp_port):
         station = env.ref("village_service.team_station_xijiu_demo")
         township = env["res.partner"].search([("village_kind", "=", "township")], limit=1)
         group = env.ref("village_service.group_village_user")
-        today = env["helpdesk.ticket"]._village_today()
+        today = env["village.service.area"]._today()
         for n in range(EXTRA_MANAGERS):
             user = env["res.users"].create(
                 {

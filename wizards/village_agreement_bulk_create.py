@@ -20,7 +20,7 @@ class VillageAgreementBulkCreate(models.TransientModel):
     date_start = fields.Date(
         string="Start Date",
         required=True,
-        default=lambda self: self.env["helpdesk.ticket"]._village_today(),
+        default=lambda self: self.env["village.service.area"]._today(),
     )
     term_years = fields.Integer(string="Term (years)", default=3, help="0 for open-ended agreements.")
     service_ids = fields.Many2many(

@@ -15,7 +15,7 @@ class VillageAgreementTerminate(models.TransientModel):
     date = fields.Date(
         string="Terminated on",
         required=True,
-        default=lambda self: self.env["helpdesk.ticket"]._village_today(),
+        default=lambda self: self.env["village.service.area"]._today(),
     )
     reason = fields.Text(required=True)
 
