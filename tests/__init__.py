@@ -35,3 +35,4 @@ from . import test_report_fonts
 from . import test_print_tours
 from . import test_layers
 from . import test_overdue_definition
+from . import test_service_area

@@ -176,3 +176,52 @@ registry.category("web_tour.tours").add("village_service_mark_done_dialog", {
         },
     ],
 });
+
+// The list of an action on the phone: its columns fit the screen (no sideways
+// scrolling), and the villages list does not add up households (a village
+// group's households are counted by its village too).
+function listFitsPhone() {
+    return {
+        content: "The list shows its rows within the phone's width",
+        trigger: ".o_list_renderer .o_data_row",
+        run() {
+            const renderer = document.querySelector(".o_list_renderer");
+            if (renderer.scrollWidth > renderer.clientWidth + 1) {
+                const columns = [...document.querySelectorAll(".o_list_renderer thead th")];
+                throw new Error(
+                    `the list is ${renderer.scrollWidth}px wide on a ${renderer.clientWidth}px screen: ` +
+                        columns.map((th) => `${th.dataset.name || "-"} ${th.offsetWidth}px`).join(", ")
+                );
+            }
+            const households = [...document.querySelectorAll(".o_list_renderer thead th")].findIndex(
+                (th) => th.dataset.name === "village_household_count"
+            );
+            const total = document.querySelectorAll(".o_list_renderer tfoot td")[households];
+            if (households >= 0 && total && total.textContent.trim()) {
+                throw new Error(`the villages list adds up households: ${total.textContent.trim()}`);
+            }
+        },
+    };
+}
+
+// An action a phone opens on its cards, switched to its list.
+registry.category("web_tour.tours").add("village_service_list_fits_phone", {
+    steps: () => [
+        {
+            content: "Open the view switcher",
+            trigger: ".o_control_panel div.o_cp_switch_buttons > button",
+            run: "click",
+        },
+        {
+            content: "Switch to the list",
+            trigger: ".o_cp_switch_buttons .dropdown-item:has(.oi-view-list)",
+            run: "click",
+        },
+        listFitsPhone(),
+    ],
+});
+
+// An action with a list only.
+registry.category("web_tour.tours").add("village_service_list_only_fits_phone", {
+    steps: () => [listFitsPhone()],
+});
