@@ -213,6 +213,8 @@ EXEMPT = {
     "village.link.guard": "abstract check of link values, no records",
     "ir.actions.report": "Odoo's report actions, extended to correct the PDFs' text layer: its access is Odoo's own",
     "village.today": "abstract: the today screen reads the user's own records with the user's rights",
+    "village.service.area": "abstract: the service area's day and time zone, no records",
+    "village.demo": "abstract: the demo data generator, called by the demo data at install",
 }
 
 

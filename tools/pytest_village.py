@@ -5,6 +5,11 @@
   skipped them has not tested the tours.
 - The checkout may have any folder name, while Odoo imports the addon as
   `odoo.addons.village_service`: test modules are imported under that name.
+- A browser test's requests take turns on the test cursor, and one waits at
+  most `test_cursor_lock_timeout` (20 s) for another: on a busy 2-core
+  machine a first request that compiles the assets holds it longer, and the
+  waiting one fails with an HTML 500 ("<!doctype ... is not valid JSON").
+  The wait is raised to 90 s; a test still fails on a request that errs.
 """
 
 import os
@@ -19,6 +24,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.hookimpl(trylast=True)
 def pytest_configure(config):
+    from odoo.tests.common import BaseCase  # noqa: PLC0415 -- Odoo is set up by pytest-odoo by now
+
+    BaseCase.test_cursor_lock_timeout = 90
 
     def resolve_as_addon(path, *, consider_namespace_packages=False):
         try:
