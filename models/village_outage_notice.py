@@ -400,8 +400,17 @@ class VillageOutageReach(models.Model):
     _description = "Outage Notice Household to Reach"
     _inherit = ["village.link.guard", "mail.thread", "mail.activity.mixin"]
     _order = "notice_id desc, village_id, partner_id"
+    # set by Notify (the notice, household, village and manager), then
     # pending -> reached / unreachable: action_reached / action_unreachable only
-    _village_workflow_fields = ("state", "reached_by_id", "date_reached")
+    _village_workflow_fields = (
+        "notice_id",
+        "partner_id",
+        "village_id",
+        "user_id",
+        "state",
+        "reached_by_id",
+        "date_reached",
+    )
 
     notice_id = fields.Many2one("village.outage.notice", required=True, index=True, ondelete="cascade", readonly=True)
     station_id = fields.Many2one(related="notice_id.station_id", store=True, index=True)

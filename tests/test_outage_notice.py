@@ -109,6 +109,35 @@ class TestOutageNotice(OutageCase):
         self.assertEqual(notice.reach_count, 3)
         self.assertEqual(notice.unreached_count, 3)
 
+    def test_household_relatives_and_smartphone(self):
+        """Item 1: a household not known to have a smartphone is reached; the
+        account manager adds its relatives to call from the household form."""
+        household = (
+            self.env["res.partner"]
+            .with_user(self.manager_a)
+            .create({"name": "Test New Household A1", "village_parent_id": self.village_a1.id})
+        )
+        self.assertFalse(household.village_has_smartphone)
+        household.write(
+            {
+                "village_relative_ids": [
+                    Command.create(
+                        {"name": "Test Daughter", "village_relation": "daughter, works in Guangzhou", "phone": "138"}
+                    )
+                ]
+            }
+        )
+        self.assertEqual(household.village_relative_ids.village_relation, "daughter, works in Guangzhou")
+        self.assertEqual(household._village_phones(), ["138"])
+        # linking someone else's contact as a relative is refused (it would move them)
+        with self.assertRaises(UserError):
+            household.write({"village_relative_ids": [Command.link(self.smart_a1.id)]})
+        notice = self._notice(village_ids=[Command.set(self.village_a1.ids)])
+        notice.action_notify()
+        reach = notice.sudo().reach_ids.filtered(lambda r: r.partner_id == household)
+        self.assertEqual(reach.channel, "phone", "a relative's number is a number to call")
+        self.assertNotIn(household.village_relative_ids, notice.sudo().reach_ids.partner_id)
+
     def test_texts_per_group(self):
         notice = self._notice()
         notice.action_notify()
@@ -193,7 +222,7 @@ class TestOutageNotice(OutageCase):
         reach = notice.sudo().reach_ids[:1].with_user(self.manager_a)
         with self.assertRaises(UserError):
             reach.write({"state": "reached"})
-        with self.assertRaises(AccessError):
+        with self.assertRaises(UserError):  # the links are Notify's; nor may a manager create lines
             self.env["village.outage.reach"].with_user(self.manager_a).create(
                 {"notice_id": notice.id, "partner_id": self.smart_a1.id, "village_id": self.village_a1.id}
             )
