@@ -290,8 +290,13 @@ class TestOutageWebhook(OutageCase):
         self.env.invalidate_all()
 
     def _notified(self):
+        cron = self.env.ref("village_service.ir_cron_village_outage_post")
+        triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
         notice = self._notice()
         notice.action_notify()
+        # the job is triggered to post soon; Notify itself posts nothing
+        self.assertGreater(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]), triggers)
+        self.assertFalse(_Robot.bodies)
         post = notice.sudo().post_ids.filtered(lambda p: p.chat_group_id == self.group_a1)
         self.assertEqual(post.state, "pending")
         return notice, post
