@@ -57,6 +57,8 @@
         "wizards/helpdesk_ticket_create_lead_views.xml",
         "views/village_meeting_views.xml",
         "wizards/village_meeting_done_views.xml",
+        "data/village_outage_data.xml",
+        "views/village_outage_notice_views.xml",
         "views/village_meeting_topic_views.xml",
         "views/village_inquiry_rule_views.xml",
         "views/village_inquiry_state_views.xml",

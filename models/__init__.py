@@ -17,3 +17,4 @@ from . import village_meeting_topic
 from . import digest_digest
 from . import village_digest_run
 from . import village_today
+from . import village_outage_notice

@@ -27,6 +27,7 @@ VILLAGE_LINE_COMMANDS = {
     "village_member_ids": (),
     "village_contact_village_ids": (),
     "village_agreement_ids": (),
+    "village_relative_ids": (Command.CREATE, Command.UPDATE, Command.DELETE),
 }
 
 
@@ -109,6 +110,25 @@ class ResPartner(models.Model):
         "village_id",
         "chat_group_id",
         string="WeChat Groups",
+    )
+    # A household not known to have a smartphone is reached by phone or visit
+    # (outage notices, inquiries): the safe default is "no", since a wrong "no"
+    # costs a call and a wrong "yes" leaves someone without power unwarned.
+    village_has_smartphone = fields.Boolean(
+        string="Has a Smartphone",
+        default=False,
+        help="Households without one get outage notices by phone or visit, not through the WeChat groups.",
+    )
+    village_relation = fields.Char(
+        string="Relation",
+        help="How this contact is related to the household, e.g. son, works in Guangzhou.",
+    )
+    village_relative_ids = fields.One2many(
+        "res.partner",
+        "parent_id",
+        string="Relatives to Call",
+        domain=[("active", "=", True)],
+        help="The household's relatives (children working away...) to call when the household cannot be reached.",
     )
     village_member_ids = fields.One2many("res.partner", "village_id", string="Members of the Village")
     village_member_count = fields.Integer(string="Registered Households", compute="_compute_village_member_count")
@@ -359,6 +379,11 @@ class ResPartner(models.Model):
     @api.model
     def _village_field_names(self, names):
         return ", ".join(self._fields[name]._description_string(self.env) for name in names)
+
+    def _village_phones(self):
+        """The numbers to call about a household: its own, then its relatives'."""
+        self.ensure_one()
+        return [number for number in [self.phone, *self.child_ids.mapped("phone")] if number]
 
     def _village_check_linkable_by(self, records):
         """The user acting on `records` may link them to these villages:

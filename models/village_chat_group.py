@@ -40,6 +40,12 @@ class VillageChatGroup(models.Model):
         string="Village Contact in the Group",
         help="The village's full-time contact, a member of the group.",
     )
+    wecom_webhook_url = fields.Char(
+        string="WeCom Robot Webhook",
+        groups="village_service.group_village_station",
+        help="The webhook URL of the group's WeCom robot: outage notices are posted there by a scheduled job. "
+        "Without one, the text is shown on the notice to copy into the group.",
+    )
     date_start = fields.Date(string="Started on", default=fields.Date.context_today)
     note = fields.Html()
     ticket_ids = fields.One2many("helpdesk.ticket", "chat_group_id", string="Problems")

@@ -109,6 +109,36 @@ MATRIX = {
         "plain": NONE,
         "public": NONE,
     },
+    # outage notices: the station heads of the station notify them, its account
+    # managers read them and reach the households of their villages (Notify
+    # creates the reach lines and WeChat texts; the job posts the texts)
+    "village.outage.notice": {
+        "manager_a": ("r", ""),
+        "manager_b": ("", "r"),
+        "head_a": ("rcwu", ""),
+        "bureau": ("rcwu", "rcwu"),
+        "portal_a1": NONE,
+        "plain": NONE,
+        "public": NONE,
+    },
+    "village.outage.post": {
+        "manager_a": ("r", ""),
+        "manager_b": ("", "r"),
+        "head_a": ("r", ""),
+        "bureau": ("r", "r"),
+        "portal_a1": NONE,
+        "plain": NONE,
+        "public": NONE,
+    },
+    "village.outage.reach": {
+        "manager_a": ("rw", ""),
+        "manager_b": ("", "rw"),
+        "head_a": ("rw", ""),
+        "bureau": ("rw", "rw"),
+        "portal_a1": NONE,
+        "plain": NONE,
+        "public": NONE,
+    },
     "village.inquiry.state": {  # kept by the scheduler and the activities: read-only to all
         "manager_a": ("r", ""),
         "manager_b": ("", "r"),
@@ -270,7 +300,7 @@ class TestAccessMatrix(VillageServiceCase):
                 }
             )
             env.flush_all()
-            return {
+            records = {
                 "res.partner": village,
                 "helpdesk.ticket.team": station,
                 "helpdesk.ticket": ticket,
@@ -304,6 +334,21 @@ class TestAccessMatrix(VillageServiceCase):
                 "village.meeting.topic": env["village.meeting.topic"].create({"name": f"Test topic {village.name}"}),
                 "village.inquiry.rule": cls.inquiry_rule,
             }
+            notice = env["village.outage.notice"].create(
+                {
+                    "station_id": station.id,
+                    "date_start": fields.Datetime.now() + timedelta(days=2),
+                    "village_ids": [Command.set(village.ids)],
+                }
+            )
+            notice.action_notify()
+            records["village.outage.post"] = notice.post_ids[:1]
+            records["village.outage.reach"] = notice.reach_ids.filtered(lambda r: r.partner_id == household)
+            notice = env["village.outage.notice"].create(
+                {"station_id": station.id, "date_start": fields.Datetime.now() + timedelta(days=2)}
+            )
+            records["village.outage.notice"] = notice  # a draft: deleted by those who may
+            return records
 
         cls.records = {
             "A": side(cls.village_a1, cls.manager_a, cls.household_a1),
@@ -349,6 +394,21 @@ class TestAccessMatrix(VillageServiceCase):
             "village.agreement.service": {"name": "New service"},
             "village.meeting.topic": {"name": "New topic"},
             "village.inquiry.rule": {"name": "New rule", "activity_type_id": todo.id, "target": "village"},
+            "village.outage.notice": {
+                "station_id": station.id,
+                "date_start": fields.Datetime.now() + timedelta(days=2),
+                "village_ids": [Command.set(village.ids)],
+            },
+            "village.outage.post": {
+                "notice_id": rec["village.outage.notice"].id,
+                "chat_group_id": rec["village.chat.group"].id,
+                "text": "New text",
+            },
+            "village.outage.reach": {
+                "notice_id": rec["village.outage.notice"].id,
+                "partner_id": (self.household_a1 if side == "A" else self.household_b1).id,
+                "village_id": village.id,
+            },
             "helpdesk.ticket.closeout": {"ticket_ids": [Command.set(ticket.ids)], "satisfaction": "satisfied"},
             "village.weekly.report.wizard": {
                 "station_ids": [Command.set(station.ids)],

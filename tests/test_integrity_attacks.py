@@ -101,6 +101,29 @@ FIELDS = {
         "topic_ids": (FREE, "what was discussed"),
         "company_id": (FREE, "the company's own record rule applies"),
     },
+    "village.outage.notice": {
+        "kind": (FREE, "what the station announces"),
+        "state": (WORKFLOW, "notified"),
+        "date_notified": (WORKFLOW, "2026-01-01 00:00:00"),
+        "station_id": (CHECKED, "station_b"),
+        "village_ids": (SCOPED, "village_b1"),
+        "restored_from_id": (CHECKED, "notice_b"),
+        "company_id": (FREE, "the company's own record rule applies"),
+    },
+    "village.outage.post": dict.fromkeys(
+        ("notice_id", "station_id", "chat_group_id", "text", "state", "attempts", "last_error", "date_posted"),
+        (READONLY, None),
+    ),
+    "village.outage.reach": {
+        "notice_id": (WORKFLOW, "notice_b"),
+        "station_id": (DERIVED, "station_b"),
+        "partner_id": (WORKFLOW, "household_b1"),
+        "village_id": (WORKFLOW, "village_b1"),
+        "user_id": (WORKFLOW, "manager_b"),
+        "state": (WORKFLOW, "reached"),
+        "reached_by_id": (WORKFLOW, "manager_a2"),
+        "date_reached": (WORKFLOW, "2026-01-01 00:00:00"),
+    },
     "village.daily.stat": {"station_id": (READONLY, "station_b"), "is_final": (READONLY, True)},
     "village.digest.run": dict.fromkeys(
         ("kind", "period_start", "period_end", "user_id", "email", "state", "mail_id", "date_sent", "error"),
@@ -189,6 +212,14 @@ class TestIntegrityAttacks(VillageRpcMixin, HttpCase, VillageServiceCase):
         cls.activity_a = cls.household_a1.activity_schedule(
             act_type_xmlid="mail.mail_activity_data_todo", user_id=cls.manager_a.id
         )
+        start = fields.Datetime.now() + timedelta(days=2)
+        cls.notice_a = env["village.outage.notice"].create(
+            {"station_id": cls.station_a.id, "date_start": start, "village_ids": [Command.set(cls.village_a1.ids)]}
+        )
+        cls.notice_a.action_notify()
+        cls.notice_b = env["village.outage.notice"].create(
+            {"station_id": cls.station_b.id, "date_start": start, "village_ids": [Command.set(cls.village_b1.ids)]}
+        )
         # the record of station A that each model's attacks aim at
         cls.targets = {
             "helpdesk.ticket": cls.ticket_a,
@@ -203,6 +234,9 @@ class TestIntegrityAttacks(VillageRpcMixin, HttpCase, VillageServiceCase):
             "village.inquiry.state": cls.inquiry_state_a,
             "mail.activity": cls.activity_a,
             "helpdesk.ticket.team": cls.station_a,
+            "village.outage.notice": cls.notice_a,
+            "village.outage.post": cls.notice_a.post_ids[:1],
+            "village.outage.reach": cls.notice_a.reach_ids.filtered(lambda r: r.partner_id == cls.household_a1),
         }
         # what a role may legitimately create: the control that the refusal is
         # the forged field's, not a side effect of bad values
