@@ -69,6 +69,12 @@ class HelpdeskTicketTeam(models.Model):
         string="Inquiries Overdue", compute="_compute_dashboard", groups=FIGURE_GROUPS
     )
     dash_demand_kw = fields.Float(string="Open Demand (kW)", compute="_compute_dashboard", groups=FIGURE_GROUPS)
+    dash_unreached = fields.Integer(
+        string="Households to Reach",
+        compute="_compute_dashboard",
+        groups=FIGURE_GROUPS,
+        help="Households of notified outage notices, not yet reached, whose outage has not started.",
+    )
 
     @api.depends("is_station")
     def _compute_require_closeout(self):
@@ -159,6 +165,11 @@ class HelpdeskTicketTeam(models.Model):
                 ["power_demand_kw:sum"],
             )
         )
+        unreached = dict(
+            self.env["village.outage.reach"]._read_group(
+                self.env["village.outage.notice"]._unreached_domain(stations), ["station_id"], ["__count"]
+            )
+        )
         for team in self:
             values = figures.get(team.id, {})
             team.dash_week_collected = values.get("collected", 0)
@@ -173,6 +184,7 @@ class HelpdeskTicketTeam(models.Model):
             team.dash_inquiries_due = inquiries.get((team, "due"), 0)
             team.dash_inquiries_overdue = inquiries.get((team, "overdue"), 0)
             team.dash_demand_kw = demand.get(team, 0.0)
+            team.dash_unreached = unreached.get(team, 0)
 
     def action_open_ledger(self):
         self.ensure_one()

@@ -315,14 +315,16 @@ class VillageOutageNotice(models.Model):
         """Reach lines still pending of the notified notices of `stations`
         that have not started yet, with the reader's rights (dashboard, work
         list, weekly report)."""
-        return self.env["village.outage.reach"].search(
-            [
-                ("notice_id.station_id", "in", stations.ids),
-                ("notice_id.state", "=", "notified"),
-                ("notice_id.date_start", ">", fields.Datetime.now()),
-                ("state", "=", "pending"),
-            ]
-        )
+        return self.env["village.outage.reach"].search(self._unreached_domain(stations))
+
+    @api.model
+    def _unreached_domain(self, stations=None):
+        domain = [
+            ("notice_id.state", "=", "notified"),
+            ("notice_id.date_start", ">", fields.Datetime.now()),
+            ("state", "=", "pending"),
+        ]
+        return domain if stations is None else [("station_id", "in", stations.ids), *domain]
 
 
 class VillageOutagePost(models.Model):

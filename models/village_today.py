@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.fields import Domain
-from odoo.tools import format_date
+from odoo.tools import format_date, format_datetime
 
 
 class VillageToday(models.AbstractModel):
@@ -194,6 +194,25 @@ class VillageToday(models.AbstractModel):
                         "url": f"{base_url}/odoo/res.partner/{inquiry.partner_id.id}",
                     }
                     for inquiry in inquiries
+                ],
+            },
+            {
+                "name": "households_to_reach",
+                "title": self.env._("Households to reach before an outage"),
+                "lines": [
+                    {
+                        "name": line.sudo().partner_id.name,
+                        "detail": self.env._(
+                            "%(village)s, outage from %(start)s",
+                            village=line.sudo().village_id.name,
+                            start=format_datetime(self.env, line.sudo().notice_id.date_start, tz=Area._tz()),
+                        ),
+                        "url": f"{base_url}/odoo/village.outage.notice/{line.notice_id.id}",
+                    }
+                    for line in self.env["village.outage.reach"].search(
+                        [("user_id", "=", uid), *self.env["village.outage.notice"]._unreached_domain()],
+                        order="id",
+                    )
                 ],
             },
             {

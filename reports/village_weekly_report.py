@@ -140,6 +140,17 @@ class ReportWeeklyStation(models.AbstractModel):
             order="rectification_deadline, create_date",
         )
         by_station = tickets.grouped("team_id")
+        # the outages of the period and how many of their households were reached
+        Notice = self.env["village.outage.notice"]
+        notices = Notice.search(
+            [
+                ("station_id", "in", stations.ids),
+                ("state", "=", "notified"),
+                ("date_start", ">=", start),
+                ("date_start", "<", end),
+            ],
+            order="date_start, id",
+        ).grouped("station_id")
         result = []
         for station in stations:
             own = by_station.get(station, Ticket)
@@ -151,6 +162,7 @@ class ReportWeeklyStation(models.AbstractModel):
                     "open_tickets": open_tickets,
                     "overdue_tickets": own.filtered_domain(overdue),
                     "closed_tickets": own.filtered_domain(closed_in_period) - open_tickets,
+                    "outage_notices": notices.get(station, Notice),
                 }
             )
         return result
@@ -167,6 +179,7 @@ class ReportWeeklyStation(models.AbstractModel):
             "date_to": date_to,
             "reports": self._weekly_values(stations, date_from, date_to),
             "states": self.env["helpdesk.ticket"]._closeout_state_labels(),
+            "tz": self.env["village.service.area"]._tz(),
         }
 
     @api.model

@@ -214,6 +214,34 @@ class TestOutageNotice(OutageCase):
             self.env["village.outage.notice"].with_user(self.manager_b)._unreached_before_start(self.station_a)
         )
 
+    def test_reach_on_dashboard_work_list_and_weekly_report(self):
+        notice = self._notice()
+        notice.action_notify()
+        notice.sudo().reach_ids.filtered(lambda r: r.partner_id == self.cared_a1).with_user(
+            self.manager_a
+        ).action_reached()
+        # the dashboard: households still to reach, as each reader may see them
+        self.env.invalidate_all()
+        self.assertEqual(self.station_a.with_user(self.head_a).dash_unreached, 2)
+        self.env.invalidate_all()
+        self.assertEqual(self.station_a.with_user(self.manager_a).dash_unreached, 1)  # village A1's line
+        self.env.invalidate_all()
+        self.assertEqual(self.station_a.with_user(self.bureau_user).dash_unreached, 2)
+        # the morning work list of each account manager
+        day = self.env["village.service.area"]._today()
+        for user, household in ((self.manager_a, self.household_a1), (self.manager_a2, self.household_a2)):
+            sections = self.env["village.today"].with_user(user)._work_list_sections(day)
+            lines = next(s["lines"] for s in sections if s["name"] == "households_to_reach")
+            self.assertEqual([line["name"] for line in lines], [household.name], user.login)
+        # the weekly report of the period the outage starts in
+        start_day = self.env["village.service.area"]._local_day(notice.date_start)
+        Report = self.env["report.village_service.report_weekly_station"].with_user(self.head_a)
+        (report,) = Report._weekly_values(self.station_a, start_day - timedelta(days=6), start_day)
+        self.assertEqual(report["outage_notices"], notice)
+        self.assertEqual((notice.reach_count, notice.unreached_count), (3, 2))
+        (report,) = Report._weekly_values(self.station_a, start_day - timedelta(days=13), start_day - timedelta(days=7))
+        self.assertFalse(report["outage_notices"])
+
     def test_forged_state_refused(self):
         notice = self._notice()
         with self.assertRaises(UserError):
