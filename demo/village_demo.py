@@ -96,3 +96,38 @@ class VillageDemo(models.AbstractModel):
         today = self.env["village.service.area"]._today()
         for days_ago in range(38, -1, -1):
             Stat._snapshot(today - timedelta(days=days_ago), station)
+
+    @api.model
+    def _demo_outage(self, station_id):
+        """A planned outage of the station's villages with households to reach,
+        the day after tomorrow, notified by the station head, half of its
+        households reached (demo data). Only when the demo is installed: on an upgrade the
+        database has its own history."""
+        module = self.env["ir.module.module"].search([("name", "=", "village_service")])
+        station = self.env["helpdesk.ticket.team"].browse(station_id)
+        Notice = self.env["village.outage.notice"]
+        if module.state != "to install" or Notice.search_count([("station_id", "=", station.id)]):
+            return
+        households = self.env["res.partner"].search(
+            self.env["village.outage.notice"]._qualifying_households_domain(station.village_ids)
+        )
+        villages = households.village_id
+        head = station.user_id
+        if not villages or not head:
+            return
+        Area = self.env["village.service.area"]
+        start = Area._day_start(Area._today() + timedelta(days=2)) + timedelta(hours=9)
+        notice = Notice.with_user(head).create(
+            {
+                "kind": "planned",
+                "station_id": station.id,
+                "date_start": start,
+                "date_end": start + timedelta(hours=7),
+                "reason": "10千伏线路检修，更换老旧导线",
+                "village_ids": [(6, 0, villages.ids)],
+            }
+        )
+        notice.action_notify()
+        lines = notice.sudo().reach_ids
+        for line in lines[: len(lines) // 2]:
+            line.with_user(line.user_id or head).action_reached()

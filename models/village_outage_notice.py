@@ -258,6 +258,8 @@ class VillageOutageNotice(models.Model):
             ("village_kind", "=", False),
             ("village_id", "in", villages.ids),
             ("parent_id", "=", False),
+            # a village's contact person is the committee, not a household
+            ("village_contact_village_ids", "=", False),
         ]
         if tags:
             return [*domain, "|", ("village_has_smartphone", "=", False), ("care_tag_ids", "in", tags.ids)]

@@ -41,6 +41,17 @@ class TestDemoCounty(TransactionCase):
         )
         self.assertIn("92.0", html)
 
+    def test_an_outage_notified_and_half_reached(self):
+        station = self.env.ref("village_service.team_station_tucheng_demo")
+        head = station.user_id
+        notice = self.env["village.outage.notice"].with_user(head).search([("station_id", "=", station.id)])
+        self.assertEqual((len(notice), notice.state, notice.kind), (1, "notified", "planned"))
+        self.assertGreater(notice.date_start, notice.date_notified)
+        self.assertGreaterEqual(notice.reach_count, 2)
+        self.assertEqual(notice.reach_count - notice.unreached_count, notice.reach_count // 2)
+        self.assertTrue(notice.post_ids, "texts for the villages' WeChat groups")
+        self.assertEqual(station.with_user(head).dash_unreached, notice.unreached_count)
+
     def test_the_demo_county_tells_the_story(self):
         huarun = self.env.ref("village_service.village_huarun_demo")
         meeting = self.env.ref("village_service.meeting_huarun_courtyard_demo")
