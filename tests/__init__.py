@@ -36,3 +36,4 @@ from . import test_print_tours
 from . import test_layers
 from . import test_overdue_definition
 from . import test_service_area
+from . import test_inquiry_chain
