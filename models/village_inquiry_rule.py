@@ -96,10 +96,11 @@ class VillageInquiryRule(models.Model):
                     self.env._("The interval of the inquiry rule %(rule)s must be positive.", rule=rule.name)
                 )
 
-    @api.constrains("target", "care_tag_ids")
+    @api.constrains("target", "care_tag_ids", "scheduling")
     def _check_care_tags(self):
         for rule in self:
-            if rule.target == "household" and not rule.care_tag_ids:
+            # a chained rule asks about the households its calling rule chose
+            if rule.target == "household" and rule.scheduling == "cadence" and not rule.care_tag_ids:
                 raise ValidationError(
                     self.env._(
                         "The inquiry rule %(rule)s targets households: choose the care tags of the "

@@ -2,8 +2,8 @@
 per village but the inquiry with the village committee about a household
 whose weekly call went unanswered. The shipped rule (noupdate data, xmlid
 village_service.inquiry_rule_committee) is converted in place so its xmlid
-keeps working: it targets the households of the weekly call's care tags, is
-only scheduled by the chain, and the weekly call points to it and to the
+keeps working: it targets households (no care tags: it asks about the
+households its calling rule chose) and is only scheduled by the chain, and the weekly call points to it and to the
 monthly visit. Its open per-village activities and their status rows are left
 as they are (they can still be marked done); no new ones are scheduled."""
 
@@ -23,13 +23,9 @@ def migrate(cr, version):
     visit = env.ref("village_service.inquiry_rule_monthly_visit", raise_if_not_found=False)
     if not committee:
         return
-    tags = phone.care_tag_ids if phone else env["village.care.tag"]
-    if not tags:
-        tags = env["village.care.tag"].search([], limit=1)
     vals = {
         "target": "household",
         "scheduling": "chained",
-        "care_tag_ids": [(6, 0, tags.ids)],
         "meeting_kind": "committee",
         "visit_rule_id": visit.id if visit else False,
     }
@@ -43,7 +39,7 @@ def migrate(cr, version):
                 "and whether they need anything.</p>",
             }
         )
-        if env["res.lang"]._lang_get_id("zh_CN"):
+        if env["res.lang"].search_count([("code", "=", "zh_CN"), ("active", "=", True)]):
             committee.with_context(lang="zh_CN").write(
                 {
                     "name": "就农户询问村委会",
