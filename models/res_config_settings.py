@@ -73,6 +73,20 @@ class ResConfigSettings(models.TransientModel):
         help="Email addresses, separated by commas, that also receive the weekly report of all stations.",
     )
 
+    village_committee_inquiry_days = fields.Integer(
+        string="Committee Inquiry Within (days)",
+        config_parameter="village_service.committee_inquiry_days",
+        default=3,
+        help="An unanswered weekly call schedules the committee inquiry about the household, "
+        "due within this many days.",
+    )
+    village_unanswered_calls_for_visit = fields.Integer(
+        string="Unanswered Calls for a Visit",
+        config_parameter="village_service.unanswered_calls_for_visit",
+        default=2,
+        help="After this many unanswered calls in a row to a household, a home visit is scheduled too.",
+    )
+
     def set_values(self):
         result = super().set_values()
         self._village_schedule_digests()

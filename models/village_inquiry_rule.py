@@ -2,6 +2,7 @@ import logging
 from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
@@ -40,7 +41,37 @@ class VillageInquiryRule(models.Model):
         "Villages: every village committee and community, once.",
     )
     care_tag_ids = fields.Many2many(
-        "village.care.tag", string="Care Tags", help="Households carrying any of these tags are inquired."
+        "village.care.tag",
+        string="Care Tags",
+        help="Households carrying any (or all, see Match) of these tags are inquired.",
+    )
+    care_tag_match = fields.Selection(
+        [("any", "Any of the tags"), ("all", "All of the tags")],
+        string="Match",
+        required=True,
+        default="any",
+        help="Whether a household is inquired when it carries any one of the care tags, or only all of them.",
+    )
+    scheduling = fields.Selection(
+        [("cadence", "On its cadence"), ("chained", "When a call goes unanswered")],
+        required=True,
+        default="cadence",
+        help="On its cadence: the daily job schedules it for every target. When a call goes unanswered: "
+        "only scheduled by a rule whose call was not answered (the committee inquiry about a household).",
+    )
+    committee_rule_id = fields.Many2one(
+        "village.inquiry.rule",
+        string="On No Answer",
+        domain="[('scheduling', '=', 'chained'), ('id', '!=', id)]",
+        help="An unanswered inquiry of this rule schedules an inquiry of that rule about the same household "
+        "(the committee inquiry), one open at a time.",
+    )
+    visit_rule_id = fields.Many2one(
+        "village.inquiry.rule",
+        string="Visit Rule",
+        domain="[('target', '=', 'household'), ('id', '!=', id)]",
+        help="The visit scheduled after the configured number of unanswered calls in a row, "
+        "or when an inquiry of this rule finds a visit is needed.",
     )
     meeting_kind = fields.Selection(
         [
@@ -65,10 +96,11 @@ class VillageInquiryRule(models.Model):
                     self.env._("The interval of the inquiry rule %(rule)s must be positive.", rule=rule.name)
                 )
 
-    @api.constrains("target", "care_tag_ids")
+    @api.constrains("target", "care_tag_ids", "scheduling")
     def _check_care_tags(self):
         for rule in self:
-            if rule.target == "household" and not rule.care_tag_ids:
+            # a chained rule asks about the households its calling rule chose
+            if rule.target == "household" and rule.scheduling == "cadence" and not rule.care_tag_ids:
                 raise ValidationError(
                     self.env._(
                         "The inquiry rule %(rule)s targets households: choose the care tags of the "
@@ -102,12 +134,11 @@ class VillageInquiryRule(models.Model):
         ]
         if self.target == "village":
             return [("village_kind", "in", ("village", "community")), *has_manager]
-        return [
-            ("village_kind", "=", False),
-            ("village_id", "!=", False),
-            ("care_tag_ids", "in", self.care_tag_ids.ids),
-            *has_manager,
-        ]
+        if self.care_tag_match == "all":
+            tags = [("care_tag_ids", "in", tag.id) for tag in self.care_tag_ids]
+        else:
+            tags = [("care_tag_ids", "in", self.care_tag_ids.ids)]
+        return [("village_kind", "=", False), ("village_id", "!=", False), *tags, *has_manager]
 
     @api.model
     def _cron_schedule_inquiries(self):
@@ -135,7 +166,7 @@ class VillageInquiryRule(models.Model):
         queries per assignee) stay few."""
         work = []
         Partner = self.env["res.partner"].with_context(active_test=True)
-        for rule in self.search([]):
+        for rule in self.search([("scheduling", "=", "cadence")]):
             order = "village_manager_id, id" if rule.target == "village" else "village_id, id"
             partner_ids = Partner._search(rule._get_target_domain(), order=order)
             work.extend((rule, partner_id) for partner_id in partner_ids)
@@ -155,9 +186,22 @@ class VillageInquiryRule(models.Model):
         ).status = "overdue"
 
     @api.model
-    def _schedule_batch(self, batch):
+    def _village_contact_texts(self, rule, contact, lang, summary, note):
+        localized = self.with_context(lang=lang).env
+        name = contact.name or ""
+        phone = contact.phone or ""
+        summary = localized._("%(rule)s: %(contact)s %(phone)s", rule=summary, contact=name, phone=phone).strip()
+        line = localized._("Village committee contact: %(contact)s %(phone)s", contact=name, phone=phone).strip()
+        note = Markup("%s<p>%s</p>") % (note or Markup(""), line)
+        return summary, note
+
+    @api.model
+    def _schedule_batch(self, batch, deadlines=None):
         """Create the missing activities of a batch of (rule, partner id)
-        pairs; a fixed number of queries per batch."""
+        pairs; a fixed number of queries per batch. `deadlines` ((rule id,
+        partner id): date) gives the due date of the inquiries a chain
+        schedules."""
+        deadlines = deadlines or {}
         by_rule = defaultdict(list)
         for rule, partner_id in batch:
             by_rule[rule].append(partner_id)
@@ -184,7 +228,8 @@ class VillageInquiryRule(models.Model):
         # the activities' document names, read for the batch at once (the
         # activity computes each on its own record: a query per target)
         partners.mapped("display_name")
-        partners.village_id.fetch(["village_manager_id", "village_station_id"])
+        partners.village_id.fetch(["village_manager_id", "village_station_id", "village_contact_id"])
+        partners.village_id.village_contact_id.fetch(["name", "phone"])
         partners.village_id.village_manager_id.mapped("lang")
         partners.village_id.village_station_id.user_id.mapped("lang")
         model_id = self.env["ir.model"]._get_id("res.partner")
@@ -199,12 +244,16 @@ class VillageInquiryRule(models.Model):
                 village = partner.village_id
                 user = village.village_manager_id or village.village_station_id.user_id
                 state = states.get((rule.id, pid))
-                deadline = state.next_due if state and state.next_due else today
+                deadline = deadlines.get((rule.id, pid)) or (state.next_due if state and state.next_due else today)
                 lang = user.lang or self.env.lang or "en_US"
                 if (rule, lang) not in texts:
                     localized = rule.with_context(lang=lang)
                     texts[rule, lang] = (localized.name, localized.note)
                 summary, note = texts[rule, lang]
+                contact = village.village_contact_id if rule.scheduling == "chained" else False
+                if contact:
+                    # the committee inquiry names whom to ask
+                    summary, note = self._village_contact_texts(rule, contact, lang, summary, note)
                 activity_vals.append(
                     {
                         "res_model_id": model_id,

@@ -5,6 +5,7 @@ INQUIRY_OUTCOMES = [
     ("answered_ok", "Answered, all well"),
     ("answered_need", "Answered, needs something"),
     ("no_answer", "No answer"),
+    ("visit_needed", "Visit needed"),
 ]
 
 

@@ -37,3 +37,4 @@ from . import test_layers
 from . import test_overdue_definition
 from . import test_service_area
 from . import test_outage_notice
+from . import test_inquiry_chain

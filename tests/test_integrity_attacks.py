@@ -131,7 +131,18 @@ FIELDS = {
     )
     | {"email_to": (DERIVED, None), "lang": (DERIVED, None)},
     "village.inquiry.rule": dict.fromkeys(
-        ("activity_type_id", "interval_unit", "target", "care_tag_ids", "meeting_kind"), (BUREAU, None)
+        (
+            "activity_type_id",
+            "interval_unit",
+            "target",
+            "care_tag_ids",
+            "meeting_kind",
+            "care_tag_match",
+            "scheduling",
+            "committee_rule_id",
+            "visit_rule_id",
+        ),
+        (BUREAU, None),
     ),
     "village.inquiry.state": dict.fromkeys(
         (
@@ -147,7 +158,11 @@ FIELDS = {
         ),
         (READONLY, None),
     ),
-    "mail.activity": {"inquiry_rule_id": (WORKFLOW, "inquiry_rule")},
+    "mail.activity": {
+        "inquiry_rule_id": (WORKFLOW, "inquiry_rule"),
+        "village_inquiry_outcome": (WORKFLOW, "no_answer"),
+        "village_inquiry_note": (WORKFLOW, "forged"),
+    },
     "helpdesk.ticket.team": {"require_closeout": (BUREAU, False)},
 }
 

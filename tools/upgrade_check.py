@@ -32,6 +32,15 @@ IGNORED_COLUMNS = {"write_date", "write_uid"}
 # {version: {table: (columns, query of the ids whose columns may change)}}:
 # what a release rewrites on purpose, and where.
 CHANGED_BY_RELEASE = {
+    "19.0.1.4.0": {
+        # migrations/19.0.1.4.0/post-inquiry-committee-per-household.py: the shipped
+        # monthly committee chore per village becomes the committee inquiry about a household
+        "village_inquiry_rule": (
+            ["name", "note", "target", "meeting_kind"],
+            """SELECT res_id FROM ir_model_data
+                WHERE module = 'village_service' AND name = 'inquiry_rule_committee'""",
+        ),
+    },
     "19.0.1.2.0": {
         # migrations/19.0.1.2.0: problems read as planned after their rectification
         "helpdesk_ticket": (

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import plaintext2html
 
 from ..models.village_inquiry_state import INQUIRY_OUTCOMES
 
@@ -52,7 +53,42 @@ class VillageInquiryDone(models.TransientModel):
         feedback = self.env._("Outcome: %(outcome)s", outcome=outcome)
         if self.note:
             feedback = f"{feedback}\n{self.note}"
+        households = (
+            self.env["res.partner"]
+            .sudo()
+            .browse(
+                activity.res_id
+                for activity in activities.sudo()
+                if activity.res_model == "res.partner" and activity.inquiry_rule_id
+            )
+        )
         activities.with_context(
             village_inquiry_outcome=self.outcome, village_inquiry_note=self.note or False
         ).action_feedback(feedback=feedback)
+        household = households.filtered(lambda partner: not partner.village_kind and partner.village_id)[:1]
+        if self.outcome == "answered_need" and household:
+            return self._action_new_problem(household)
         return {"type": "ir.actions.act_window_close"}
+
+    def _action_new_problem(self, household):
+        """A new problem about the household that needs something, prefilled
+        with its village, station and the note."""
+        village = household.village_id
+        context = {
+            "default_partner_id": household.id,
+            "default_village_id": village.id,
+            "default_name": self.env._("Need of %(household)s", household=household.name),
+        }
+        if village.village_station_id:
+            context["default_team_id"] = village.village_station_id.id
+        if self.note:
+            context["default_description"] = plaintext2html(self.note)
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("New Problem"),
+            "res_model": "helpdesk.ticket",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+            "context": context,
+        }
