@@ -41,22 +41,23 @@ class TestChineseForItsReader(VillageServiceCase):
         self.env["res.lang"]._activate_lang("zh_CN")
         self.env["ir.module.module"]._load_module_terms(["village_service"], ["zh_CN"], overwrite=True)
         Rule = self.env["village.inquiry.rule"].with_context(active_test=False)
-        Rule.search([("id", "!=", self.env.ref("village_service.inquiry_rule_committee").id)]).action_archive()
-        rule = self.env.ref("village_service.inquiry_rule_committee")
+        rule = self.env.ref("village_service.inquiry_rule_monthly_visit")
+        Rule.search([("id", "!=", rule.id)]).action_archive()
         rule.active = True
+        (self.household_a1 | self.household_b1).care_tag_ids = rule.care_tag_ids[:1]
         self.manager_a.lang = "zh_CN"  # village A1's account manager reads Chinese
         self.assertEqual(self.manager_b.lang, "en_US")  # village B1's, English
         # as the daily job does, in the job's (English) language
         work = [(r, pid) for r, pid in Rule.with_context(lang="en_US")._inquiry_work() if r == rule]
         Rule.with_context(lang="en_US")._schedule_batch(work)
         Activity = self.env["mail.activity"]
-        chinese = Activity.search([("inquiry_rule_id", "=", rule.id), ("res_id", "=", self.village_a1.id)])
-        english = Activity.search([("inquiry_rule_id", "=", rule.id), ("res_id", "=", self.village_b1.id)])
+        chinese = Activity.search([("inquiry_rule_id", "=", rule.id), ("res_id", "=", self.household_a1.id)])
+        english = Activity.search([("inquiry_rule_id", "=", rule.id), ("res_id", "=", self.household_b1.id)])
         self.assertEqual(chinese.user_id, self.manager_a)
-        self.assertEqual(chinese.summary, "每月向村委会询问")
-        self.assertIn("向村委会了解", chinese.note)
-        self.assertEqual(english.summary, "Monthly inquiry with the village committee")
-        self.assertIn("Ask the village committee", english.note)
+        self.assertEqual(chinese.summary, "每月上门走访老年村民")
+        self.assertIn("检查线路", chinese.note)
+        self.assertEqual(english.summary, "Monthly home visit to elderly villagers")
+        self.assertIn("check the wiring", english.note)
 
     def test_helpdesk_mail_in_the_customer_language(self):
         """helpdesk_mgmt's mails go out in their recipient's language: the

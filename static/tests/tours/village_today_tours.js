@@ -108,8 +108,15 @@ registry.category("web_tour.tours").add("village_service_inquiries_phone", {
             run: "click",
         },
         {
-            content: "The inquiry is done",
-            trigger: '.o_list_view:not(:has(.modal)) .o_data_row:not(:has(button[name="action_inquired"]))',
+            content: "The inquiry is done: a new problem opens, prefilled with the household and its village",
+            trigger: 'body:not(:has(.modal)) .o_form_view .o_field_widget[name="partner_id"] input',
+            run() {
+                const household = document.querySelector('.o_form_view .o_field_widget[name="partner_id"] input');
+                const village = document.querySelector('.o_form_view .o_field_widget[name="village_id"] input');
+                if (!household.value.includes("Test Household A1-1-01") || !village?.value.includes("Test Village A1")) {
+                    throw new Error(`the problem is not prefilled: ${household.value} / ${village?.value}`);
+                }
+            },
         },
     ],
 });
