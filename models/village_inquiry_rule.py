@@ -134,11 +134,14 @@ class VillageInquiryRule(models.Model):
         ]
         if self.target == "village":
             return [("village_kind", "in", ("village", "community")), *has_manager]
+        return [("village_kind", "=", False), ("village_id", "!=", False), *self._care_tag_domain(), *has_manager]
+
+    def _care_tag_domain(self):
+        """The households this rule's care tags select: any one of them, or all."""
+        self.ensure_one()
         if self.care_tag_match == "all":
-            tags = [("care_tag_ids", "in", tag.id) for tag in self.care_tag_ids]
-        else:
-            tags = [("care_tag_ids", "in", self.care_tag_ids.ids)]
-        return [("village_kind", "=", False), ("village_id", "!=", False), *tags, *has_manager]
+            return [("care_tag_ids", "in", tag.id) for tag in self.care_tag_ids]
+        return [("care_tag_ids", "in", self.care_tag_ids.ids)]
 
     @api.model
     def _cron_schedule_inquiries(self):

@@ -5,6 +5,7 @@ import requests
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.fields import Domain
 
 _logger = logging.getLogger(__name__)
 
@@ -251,9 +252,10 @@ class VillageOutageNotice(models.Model):
     @api.model
     def _qualifying_households_domain(self, villages):
         """Households of `villages` that the WeChat groups do not reach: no
-        smartphone, or a care tag of an active household inquiry rule."""
+        smartphone, or carrying the care tags an active household inquiry
+        rule selects (any one of them, or all, as the rule says)."""
         rules = self.env["village.inquiry.rule"].sudo().search([("target", "=", "household")])
-        tags = rules.care_tag_ids
+        cared = Domain.OR(Domain(rule._care_tag_domain()) for rule in rules.filtered("care_tag_ids"))
         domain = [
             ("village_kind", "=", False),
             ("village_id", "in", villages.ids),
@@ -261,9 +263,7 @@ class VillageOutageNotice(models.Model):
             # a village's contact person is the committee, not a household
             ("village_contact_village_ids", "=", False),
         ]
-        if tags:
-            return [*domain, "|", ("village_has_smartphone", "=", False), ("care_tag_ids", "in", tags.ids)]
-        return [*domain, ("village_has_smartphone", "=", False)]
+        return Domain(domain) & (Domain("village_has_smartphone", "=", False) | cared)
 
     def _prepare_reach(self):
         """One reach line per qualifying household (superuser, after the

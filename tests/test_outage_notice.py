@@ -109,6 +109,44 @@ class TestOutageNotice(OutageCase):
         self.assertEqual(notice.reach_count, 3)
         self.assertEqual(notice.unreached_count, 3)
 
+    def test_a_rule_requiring_all_its_tags(self):
+        """A household with a smartphone is reached for its care tags as the
+        rules select them: any one, or all of a rule's tags."""
+        Tag = self.env["village.care.tag"]
+        alone, sick = Tag.create({"name": "Test alone"}), Tag.create({"name": "Test sick"})
+        self.env["village.inquiry.rule"].create(
+            {
+                "name": "Test all tags",
+                "activity_type_id": self.env.ref("mail.mail_activity_data_call").id,
+                "target": "household",
+                "care_tag_match": "all",
+                "care_tag_ids": [Command.set((alone | sick).ids)],
+            }
+        )
+        Partner = self.env["res.partner"]
+        one = Partner.create(
+            {
+                "name": "Test One Tag A1",
+                "village_parent_id": self.village_a1.id,
+                "village_has_smartphone": True,
+                "care_tag_ids": [Command.set(alone.ids)],
+            }
+        )
+        both = Partner.create(
+            {
+                "name": "Test Both Tags A1",
+                "village_parent_id": self.village_a1.id,
+                "village_has_smartphone": True,
+                "care_tag_ids": [Command.set((alone | sick).ids)],
+            }
+        )
+        notice = self._notice()
+        notice.action_notify()
+        reached = notice.sudo().reach_ids.partner_id
+        self.assertIn(both, reached)
+        self.assertNotIn(one, reached)
+        self.assertIn(self.cared_a1, reached)  # the other rule takes any of its tags
+
     def test_household_relatives_and_smartphone(self):
         """Item 1: a household not known to have a smartphone is reached; the
         account manager adds its relatives to call from the household form."""
