@@ -177,7 +177,7 @@ class VillageMeeting(models.Model):
                     self.env._(
                         "%(meeting)s is done: its date cannot be in the future (%(date)s).",
                         meeting=meeting.name,
-                        date=meeting._date_shown(),
+                        date=self.env["village.service.area"]._moment_shown(meeting.date),
                     )
                 )
             if meeting.date and meeting.date > now + relativedelta(years=1):
@@ -185,14 +185,9 @@ class VillageMeeting(models.Model):
                     self.env._(
                         "%(meeting)s cannot be planned more than a year ahead (%(date)s).",
                         meeting=meeting.name,
-                        date=meeting._date_shown(),
+                        date=self.env["village.service.area"]._moment_shown(meeting.date),
                     )
                 )
-
-    def _date_shown(self):
-        """The meeting's date as the user reads it, in the service area's time."""
-        tz = self.env["village.service.area"]._tz()
-        return fields.Datetime.context_timestamp(self.with_context(tz=tz), self.date).strftime("%Y-%m-%d %H:%M")
 
     @api.constrains("station_id", "village_id")
     def _check_station_of_village(self):
@@ -231,7 +226,7 @@ class VillageMeeting(models.Model):
                     self.env._(
                         "%(meeting)s is planned for %(date)s: it cannot be marked done before it is held.",
                         meeting=meeting.name,
-                        date=meeting._date_shown(),
+                        date=self.env["village.service.area"]._moment_shown(meeting.date),
                     )
                 )
         self._check_held_with_attendees_and_minutes()

@@ -100,7 +100,9 @@ class VillageOutageNotice(models.Model):
         for notice in self:
             if notice.date_start:
                 notice.name = self.env._(
-                    "%(kind)s · %(date)s", kind=kinds.get(notice.kind, ""), date=notice._moment_shown(notice.date_start)
+                    "%(kind)s · %(date)s",
+                    kind=kinds.get(notice.kind, ""),
+                    date=self.env["village.service.area"]._moment_shown(notice.date_start),
                 )
             else:
                 notice.name = notice.name or kinds.get(notice.kind)
@@ -144,11 +146,6 @@ class VillageOutageNotice(models.Model):
                         notice=notice.name,
                     )
                 )
-
-    def _moment_shown(self, moment):
-        """A datetime as read in the service area (its time zone)."""
-        tz = self.env["village.service.area"]._tz()
-        return fields.Datetime.context_timestamp(self.with_context(tz=tz), moment).strftime("%Y-%m-%d %H:%M")
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -227,25 +224,24 @@ class VillageOutageNotice(models.Model):
         env = notice.env
         kinds = dict(notice._fields["kind"]._description_selection(env))
         villages = "、".join(group.village_ids.filtered(lambda v: v in self._villages()).mapped("name"))
-        end = notice._moment_shown(self.date_end) if self.date_end else env._("until further notice")
+        Area = self.env["village.service.area"]
+        values = {
+            "group": group.name,
+            "kind": kinds[self.kind],
+            "villages": villages,
+            "start": Area._moment_shown(self.date_start),
+            "reason": self.reason or "",
+        }
         if self.kind == "restored":
             text = env._(
-                "**%(group)s**: %(kind)s\nVillages: %(villages)s\nPower is back from %(start)s.\n%(reason)s",
-                group=group.name,
-                kind=kinds[self.kind],
-                villages=villages,
-                start=notice._moment_shown(self.date_start),
-                reason=self.reason or "",
+                "**%(group)s**: %(kind)s\nVillages: %(villages)s\nPower is back from %(start)s.\n%(reason)s", **values
             )
         else:
+            end = Area._moment_shown(self.date_end) if self.date_end else env._("until further notice")
             text = env._(
                 "**%(group)s**: %(kind)s\nVillages: %(villages)s\nFrom %(start)s to %(end)s.\nReason: %(reason)s",
-                group=group.name,
-                kind=kinds[self.kind],
-                villages=villages,
-                start=notice._moment_shown(self.date_start),
                 end=end,
-                reason=self.reason or "",
+                **values,
             )
         return text.strip()
 
@@ -313,14 +309,9 @@ class VillageOutageNotice(models.Model):
         )
 
     @api.model
-    def _unreached_before_start(self, stations):
-        """Reach lines still pending of the notified notices of `stations`
-        that have not started yet, with the reader's rights (dashboard, work
-        list, weekly report)."""
-        return self.env["village.outage.reach"].search(self._unreached_domain(stations))
-
-    @api.model
     def _unreached_domain(self, stations=None):
+        """Reach lines still pending of the notified notices (of `stations`)
+        that have not started yet: the dashboard, the work list."""
         domain = [
             ("notice_id.state", "=", "notified"),
             ("notice_id.date_start", ">", fields.Datetime.now()),

@@ -35,6 +35,11 @@ class VillageServiceArea(models.AbstractModel):
         return local.astimezone(pytz.utc).replace(tzinfo=None)
 
     @api.model
+    def _moment_shown(self, moment):
+        """The naive UTC datetime `moment` as read in the service area: "2026-05-05 14:30"."""
+        return pytz.utc.localize(moment).astimezone(pytz.timezone(self._tz())).strftime("%Y-%m-%d %H:%M")
+
+    @api.model
     def _local_day(self, moment):
         """The service area's date at the naive UTC datetime `moment`."""
         return pytz.utc.localize(moment).astimezone(pytz.timezone(self._tz())).date()

@@ -47,15 +47,12 @@ class VillageToday(models.AbstractModel):
             ],
             order="date, id",
         )
-        tz = Area._tz()
         return [
             {
                 "id": meeting.id,
                 "name": meeting.display_name,
                 "village": meeting.village_id.display_name or "",
-                "date": fields.Datetime.context_timestamp(meeting.with_context(tz=tz), meeting.date).strftime(
-                    "%Y-%m-%d %H:%M"
-                ),
+                "date": Area._moment_shown(meeting.date),
                 "overdue": meeting.date < day_start,
             }
             for meeting in meetings

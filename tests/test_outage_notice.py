@@ -187,7 +187,7 @@ class TestOutageNotice(OutageCase):
         self.assertNotIn(self.village_a2.name, text[self.group_a1])
         self.assertIn(self.village_a2.name, text[self.group_a12])
         self.assertIn("Test line maintenance", text[self.group_a12])
-        local_start = notice._moment_shown(notice.date_start)
+        local_start = self.env["village.service.area"]._moment_shown(notice.date_start)
         self.assertIn(local_start, text[self.group_a1])
         self.assertEqual(set(posts.mapped("state")), {"manual"})  # no robot: copied by hand
 
@@ -246,11 +246,10 @@ class TestOutageNotice(OutageCase):
         self.env.invalidate_all()  # a new request of another user
         self.assertEqual(notice.with_user(self.manager_a).reach_count, 2)  # the lines of A1
         self.assertEqual(notice.with_user(self.manager_a).reach_rate, 1 / 2)
-        unreached = self.env["village.outage.notice"].with_user(self.head_a)._unreached_before_start(self.station_a)
+        unreached_a = self.env["village.outage.notice"]._unreached_domain(self.station_a)
+        unreached = self.env["village.outage.reach"].with_user(self.head_a).search(unreached_a)
         self.assertEqual(unreached.partner_id, self.cared_a1)
-        self.assertFalse(
-            self.env["village.outage.notice"].with_user(self.manager_b)._unreached_before_start(self.station_a)
-        )
+        self.assertFalse(self.env["village.outage.reach"].with_user(self.manager_b).search(unreached_a))
 
     def test_reach_on_dashboard_work_list_and_weekly_report(self):
         notice = self._notice()
