@@ -4,7 +4,7 @@
     "name": "Village & Community Service",
     "summary": "Rural service model of a power supply bureau: villages, "
     "service-point agreements, courtyard meetings, a close-out problem ledger",
-    "version": "19.0.1.4.0",
+    "version": "19.0.1.5.0",
     "category": "Services/Helpdesk",
     "website": "https://github.com/village-service/village_service",
     "author": "village_service contributors",
@@ -61,7 +61,7 @@
         "views/village_outage_notice_views.xml",
         "views/village_meeting_topic_views.xml",
         "views/village_inquiry_rule_views.xml",
-        "views/village_inquiry_state_views.xml",
+        "views/village_inquiry_views.xml",
         "wizards/village_inquiry_done_views.xml",
         "views/helpdesk_ticket_portal_templates.xml",
         "views/village_service_menus.xml",

@@ -11,7 +11,7 @@ from . import village_daily_stat
 from . import village_agreement
 from . import mail_activity
 from . import village_inquiry_rule
-from . import village_inquiry_state
+from . import village_inquiry
 from . import village_meeting
 from . import village_meeting_topic
 from . import digest_digest

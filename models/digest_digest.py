@@ -30,7 +30,7 @@ class DigestDigest(models.Model):
     kpi_village_meetings_held_value = fields.Integer(compute="_compute_kpi_village_meetings_held_value")
     kpi_village_inquiries_on_time = fields.Boolean(
         string="Inquiries Done on Time",
-        help="Targets of the three inquiries whose latest inquiry, done in the period, was on time.",
+        help="Inquiries of the three inquiries done in the period by their due date.",
     )
     kpi_village_inquiries_on_time_value = fields.Integer(compute="_compute_kpi_village_inquiries_on_time_value")
     kpi_village_agreement_coverage = fields.Boolean(
@@ -102,13 +102,13 @@ class DigestDigest(models.Model):
     def _compute_kpi_village_inquiries_on_time_value(self):
         self._village_check_kpi_access()
         start, end, __ = self._get_kpi_compute_parameters()
-        # `last_done` is a day of the service area: the period's bounds too,
-        # not their UTC dates (07:30 in Shanghai is the day before in UTC)
-        count = self.env["village.inquiry.state"].search_count(
+        # an inquiry's done date is a day of the service area: the period's
+        # bounds too, not their UTC dates (07:30 in Shanghai is the day before in UTC)
+        count = self.env["village.inquiry"].search_count(
             [
                 ("status", "=", "done"),
-                ("last_done", ">=", self.env["village.service.area"]._local_day(fields.Datetime.to_datetime(start))),
-                ("last_done", "<", self.env["village.service.area"]._local_day(fields.Datetime.to_datetime(end))),
+                ("date_done", ">=", self.env["village.service.area"]._local_day(fields.Datetime.to_datetime(start))),
+                ("date_done", "<", self.env["village.service.area"]._local_day(fields.Datetime.to_datetime(end))),
             ]
         )
         for digest in self:
@@ -151,7 +151,7 @@ class DigestDigest(models.Model):
     def _village_kpi_actions(self):
         return {
             "kpi_village_meetings_held": "village_service.village_meeting_action",
-            "kpi_village_inquiries_on_time": "village_service.village_inquiry_state_action",
+            "kpi_village_inquiries_on_time": "village_service.village_inquiry_action",
             "kpi_village_agreement_coverage": "village_service.village_coverage_report_action",
         }
 

@@ -152,7 +152,7 @@ class HelpdeskTicketTeam(models.Model):
         )
         inquiries = {
             (station, status): count
-            for station, status, count in self.env["village.inquiry.state"]._read_group(
+            for station, status, count in self.env["village.inquiry"]._read_group(
                 [("station_id", "in", stations.ids), ("status", "in", ("due", "overdue"))],
                 ["station_id", "status"],
                 ["__count"],

@@ -4,7 +4,7 @@ from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import plaintext2html
 
-from .village_inquiry_state import INQUIRY_OUTCOMES
+from .village_inquiry import INQUIRY_OUTCOMES
 
 
 class MailActivity(models.Model):
@@ -46,32 +46,19 @@ class MailActivity(models.Model):
             raise UserError(
                 self.env._("An inquiry stays with the household or village it was scheduled for; nothing was changed.")
             )
-        res = super().write(vals)
-        if "date_deadline" in vals and any(self.mapped("inquiry_rule_id")):
-            states = self.env["village.inquiry.state"].sudo().search([("activity_id", "in", self.ids)])
-            today = self.env["village.service.area"]._today()
-            for state in states:
-                deadline = state.activity_id.date_deadline
-                state.write({"date_deadline": deadline, "status": "overdue" if deadline < today else "due"})
-        return res
+        return super().write(vals)
 
     def _action_done(self, feedback=False, attachment_ids=None):
         inquiries = self.filtered(
             lambda activity: activity.inquiry_rule_id and activity.res_model == "res.partner" and activity.active
         )
-        # read before the activities are archived or deleted (the state's link is cleared then)
-        states = {
-            state.activity_id.id: state
-            for state in self.env["village.inquiry.state"].sudo().search([("activity_id", "in", inquiries.ids)])
-        }
-        done = [
-            (states[activity.id], activity.inquiry_rule_id, activity.res_id, activity.date_deadline)
-            for activity in inquiries
-            if activity.id in states
-        ]
+        done = [(activity.inquiry_rule_id, activity.res_id) for activity in inquiries]
         outcome = self.env.context.get("village_inquiry_outcome")
-        if inquiries and outcome in dict(INQUIRY_OUTCOMES):
-            # on the activity itself, before it is archived as done
+        if outcome not in dict(INQUIRY_OUTCOMES):
+            outcome = False
+        if inquiries and outcome:
+            # on the activity itself, before it is archived as done: the
+            # activities are the history of the three inquiries
             inquiries.sudo().write(
                 {
                     "village_inquiry_outcome": outcome,
@@ -80,42 +67,23 @@ class MailActivity(models.Model):
             )
         result = super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
         if done:
-            self._village_inquiry_done(done, feedback)
+            # done on the service area's day (mail dates it in UTC: 07:30 in
+            # Shanghai would be the day before), which "on time" compares
+            # with the due date
+            inquiries.exists().sudo().write({"date_done": self.env["village.service.area"]._today()})
+            self._village_inquiry_done(done, feedback, outcome)
         return result
 
-    def _village_inquiry_done(self, inquiries, feedback):
-        """Record the completion: the next inquiry falls due one interval
-        after today; a rule may also log a meeting with the feedback. Only the
-        activity the scheduler planned for a target (its state's open
-        activity) counts for that target."""
-        today = self.env["village.service.area"]._today()
-        # the Inquired dialog (wizards/village_inquiry_done.py) says what the inquiry found
-        outcome = self.env.context.get("village_inquiry_outcome")
-        if outcome not in dict(self.env["village.inquiry.state"]._fields["last_outcome"].selection):
-            outcome = False
+    def _village_inquiry_done(self, inquiries, feedback, outcome):
+        """After a completion: a rule may log a meeting with the feedback, and
+        the outcome schedules the next link of the chain. The next inquiry of
+        the cadence is planned by the daily job, one interval after this one."""
         rules = self.env["village.inquiry.rule"].sudo().with_context(active_test=False)
         partners = self.env["res.partner"].sudo()
         meeting_vals = []
         chain = []  # (rule, partner) whose outcome schedules the next link of the chain
-        for state, inquiry_rule, partner_id, deadline in inquiries:
-            if state.rule_id != inquiry_rule or state.partner_id.id != partner_id:
-                continue  # not the activity the scheduler planned for this target
+        for inquiry_rule, partner_id in inquiries:
             rule = rules.browse(inquiry_rule.id)
-            on_time = today <= deadline
-            state.write(
-                {
-                    "last_done": today,
-                    "last_deadline": deadline,
-                    "next_due": today + rule._get_interval(),
-                    "status": "done" if on_time else "late",
-                    "activity_id": False,
-                    "date_deadline": False,
-                    "done_count": state.done_count + 1,
-                    "on_time_count": state.on_time_count + int(on_time),
-                    "last_outcome": outcome,
-                    "last_note": (outcome and self.env.context.get("village_inquiry_note")) or False,
-                }
-            )
             partner = partners.browse(partner_id)
             chain.append((rule, partner))
             if rule.meeting_kind and partner.village_id:

@@ -449,6 +449,30 @@ class ResPartner(models.Model):
         action["context"] = {"default_village_id": self.id}
         return action
 
+    village_inquiry_count = fields.Integer(
+        string="Inquiries",
+        compute="_compute_village_inquiry_count",
+        # counted with the reader's rights on inquiries: only for the app's users
+        groups="village_service.group_village_user",
+    )
+
+    def _compute_village_inquiry_count(self):
+        counts = dict(
+            self.env["village.inquiry"]._read_group([("partner_id", "in", self.ids)], ["partner_id"], ["__count"])
+        )
+        for partner in self:
+            partner.village_inquiry_count = counts.get(partner, 0)
+
+    def action_view_village_inquiries(self):
+        """The household's inquiries in the order they happened: the chain
+        call → committee → visit and what each found."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("village_service.village_inquiry_action_household")
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {"village_household_chain": True}
+        action["display_name"] = self.env._("Inquiries of %(partner)s", partner=self.display_name)
+        return action
+
     village_demand_count = fields.Integer(string="Power Demands", compute="_compute_village_demand")
     village_demand_kw = fields.Float(string="Demand (kW)", digits=(16, 1), compute="_compute_village_demand")
 

@@ -86,7 +86,7 @@ class VillageInquiryRule(models.Model):
         "with the feedback as its minutes.",
     )
     note = fields.Html(string="Instructions", translate=True, help="Copied into each scheduled activity.")
-    state_ids = fields.One2many("village.inquiry.state", "rule_id", string="Inquiries")
+    inquiry_ids = fields.One2many("village.inquiry", "rule_id", string="Inquiries")
 
     @api.constrains("interval_number")
     def _check_interval_number(self):
@@ -149,7 +149,6 @@ class VillageInquiryRule(models.Model):
         is due (today the first time, then one interval after the last
         completion). Committed per batch: a rerun after a crash resumes where
         it stopped and duplicates nothing, as open activities are skipped."""
-        self._mark_overdue()
         work = self._inquiry_work()
         cron = self.env["ir.cron"]
         cron._commit_progress(remaining=len(work))
@@ -180,13 +179,6 @@ class VillageInquiryRule(models.Model):
         """The demo county's first inquiries, as the daily job schedules them
         but within the install's transaction (the job commits per batch)."""
         self._schedule_batch(self._inquiry_work())
-
-    @api.model
-    def _mark_overdue(self):
-        today = self.env["village.service.area"]._today()
-        self.env["village.inquiry.state"].search(
-            [("status", "=", "due"), ("date_deadline", "<", today)]
-        ).status = "overdue"
 
     @api.model
     def _village_contact_texts(self, rule, contact, lang, summary, note):
@@ -221,10 +213,22 @@ class VillageInquiryRule(models.Model):
                 ["inquiry_rule_id", "res_id"],
             )
         }
-        State = self.env["village.inquiry.state"]
-        states = {
-            (state.rule_id.id, state.partner_id.id): state
-            for state in State.search([("rule_id", "in", rule_ids), ("partner_id", "in", list(partner_ids))])
+        # the last completion of each target: the next inquiry falls due one
+        # interval after it (the done activities are archived with their date)
+        last_done = {
+            (rule.id, res_id): date_done
+            for rule, res_id, date_done in self.env["mail.activity"]
+            .with_context(active_test=False)
+            ._read_group(
+                [
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "in", list(partner_ids)),
+                    ("inquiry_rule_id", "in", rule_ids),
+                    ("active", "=", False),
+                ],
+                ["inquiry_rule_id", "res_id"],
+                ["date_done:max"],
+            )
         }
         partners = self.env["res.partner"].browse(partner_ids)
         partners.fetch(["village_id"])
@@ -238,7 +242,7 @@ class VillageInquiryRule(models.Model):
         model_id = self.env["ir.model"]._get_id("res.partner")
         today = self.env["village.service.area"]._today()
         texts = {}  # (rule, lang): (summary, note) in the assignee's language
-        activity_vals, new_pairs = [], []
+        activity_vals = []
         for rule, pids in by_rule.items():
             for pid in pids:
                 if (rule.id, pid) in open_pairs:
@@ -246,8 +250,8 @@ class VillageInquiryRule(models.Model):
                 partner = self.env["res.partner"].browse(pid)
                 village = partner.village_id
                 user = village.village_manager_id or village.village_station_id.user_id
-                state = states.get((rule.id, pid))
-                deadline = deadlines.get((rule.id, pid)) or (state.next_due if state and state.next_due else today)
+                done_on = last_done.get((rule.id, pid))
+                deadline = deadlines.get((rule.id, pid)) or (done_on + rule._get_interval() if done_on else today)
                 lang = user.lang or self.env.lang or "en_US"
                 if (rule, lang) not in texts:
                     localized = rule.with_context(lang=lang)
@@ -270,21 +274,7 @@ class VillageInquiryRule(models.Model):
                         "automated": True,
                     }
                 )
-                new_pairs.append((rule, partner, user, deadline, today, state))
         if not activity_vals:
             return 0
         activities = self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(activity_vals)
-        state_vals = []
-        for activity, (rule, partner, user, deadline, today, state) in zip(activities, new_pairs, strict=True):
-            vals = {
-                "activity_id": activity.id,
-                "date_deadline": deadline,
-                "user_id": user.id,
-                "status": "overdue" if deadline < today else "due",
-            }
-            if state:
-                state.write(vals)
-            else:
-                state_vals.append({"rule_id": rule.id, "partner_id": partner.id, **vals})
-        State.create(state_vals)
         return len(activities)

@@ -157,7 +157,7 @@ class VillageToday(models.AbstractModel):
             - overdue
             - due
         )
-        inquiries = self.env["village.inquiry.state"].search(
+        inquiries = self.env["village.inquiry"].search(
             [("user_id", "=", uid), ("status", "in", ("due", "overdue")), ("date_deadline", "<=", day)],
             order="date_deadline, id",
         )

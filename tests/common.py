@@ -88,6 +88,25 @@ class VillageServiceCase(TransactionCase):
         cls.household_a1 = Partner.create({"name": "Test Household A1-1-01", "village_parent_id": cls.group_a1.id})
         cls.household_b1 = Partner.create({"name": "Test Household B1-01", "village_parent_id": cls.village_b1.id})
 
+    def _inquiry(self, rule, partner, user, deadline, *, done=None, outcome=False):
+        """An inquiry activity as a rule's job schedules it (open), or done on
+        `done` (archived, as marking it done leaves it)."""
+        activity = self.env["mail.activity"].create(
+            {
+                "res_model_id": self.env["ir.model"]._get_id("res.partner"),
+                "res_id": partner.id,
+                "activity_type_id": rule.activity_type_id.id,
+                "inquiry_rule_id": rule.id,
+                "user_id": user.id,
+                "date_deadline": deadline,
+                "village_inquiry_outcome": outcome,
+            }
+        )
+        if done:
+            activity.action_archive()
+            activity.date_done = done
+        return activity
+
 
 # Errors a client can show: the request is refused with a message, never a 500.
 REFUSALS = {

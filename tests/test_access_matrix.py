@@ -139,7 +139,7 @@ MATRIX = {
         "plain": NONE,
         "public": NONE,
     },
-    "village.inquiry.state": {  # kept by the scheduler and the activities: read-only to all
+    "village.inquiry": {  # the activities the rules scheduled, as a view: read-only to all
         "manager_a": ("r", ""),
         "manager_b": ("", "r"),
         "head_a": ("r", ""),
@@ -317,8 +317,18 @@ class TestAccessMatrix(VillageServiceCase):
                 ),
                 "village.agreement": env["village.agreement"].create({"village_id": village.id}),
                 "village.meeting": env["village.meeting"].create({"village_id": village.id, "user_id": manager.id}),
-                "village.inquiry.state": env["village.inquiry.state"].create(
-                    {"rule_id": cls.inquiry_rule.id, "partner_id": village.id, "user_id": manager.id}
+                "village.inquiry": env["village.inquiry"].browse(
+                    env["mail.activity"]
+                    .create(
+                        {
+                            "res_model_id": env["ir.model"]._get_id("res.partner"),
+                            "res_id": village.id,
+                            "activity_type_id": cls.inquiry_rule.activity_type_id.id,
+                            "inquiry_rule_id": cls.inquiry_rule.id,
+                            "user_id": manager.id,
+                        }
+                    )
+                    .id
                 ),
                 "village.daily.stat": env["village.daily.stat"].create({"station_id": station.id, "date": today}),
                 "village.digest.run": env["village.digest.run"].create(
@@ -376,7 +386,7 @@ class TestAccessMatrix(VillageServiceCase):
             "village.chat.group": {"name": "New group", "village_ids": [Command.set(village.ids)]},
             "village.agreement": {"village_id": village.id, "date_start": self.today + timedelta(days=400)},
             "village.meeting": {"village_id": village.id},
-            "village.inquiry.state": {
+            "village.inquiry": {
                 "rule_id": self.inquiry_rule.id,
                 "partner_id": (self.household_a1 if side == "A" else self.household_b1).id,
             },
@@ -497,7 +507,7 @@ class TestAccessMatrix(VillageServiceCase):
             "village.agreement",
             "village.chat.group",
             "village.daily.stat",
-            "village.inquiry.state",
+            "village.inquiry",
             "village.closeout.report",
             "village.coverage.report",
             "village.demand.report",

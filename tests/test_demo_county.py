@@ -74,7 +74,7 @@ class TestDemoCounty(TransactionCase):
         # to do today, before the daily job has ever run
         manager = self.env.ref("village_service.user_manager_xijiu1_demo")
         today = self.env["village.service.area"]._today()
-        due = self.env["village.inquiry.state"].with_user(manager).search([("user_id", "=", manager.id)])
+        due = self.env["village.inquiry"].with_user(manager).search([("user_id", "=", manager.id)])
         self.assertTrue(due)
         self.assertEqual(set(due.mapped("status")), {"due"})
         self.assertEqual(set(due.mapped("date_deadline")), {today})

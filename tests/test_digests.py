@@ -75,24 +75,8 @@ class TestWorkList(DigestCase):
             }
         )
         rule = self.env.ref("village_service.inquiry_rule_committee")
-        self.env["village.inquiry.state"].create(
-            {
-                "rule_id": rule.id,
-                "partner_id": self.village_a1.id,
-                "user_id": self.manager_a.id,
-                "status": "due",
-                "date_deadline": date(2026, 5, 5),
-            }
-        )
-        self.env["village.inquiry.state"].create(
-            {
-                "rule_id": rule.id,
-                "partner_id": self.village_b1.id,
-                "user_id": self.manager_b.id,
-                "status": "due",
-                "date_deadline": date(2026, 5, 5),
-            }
-        )
+        self._inquiry(rule, self.village_a1, self.manager_a, date(2026, 5, 5))
+        self._inquiry(rule, self.village_b1, self.manager_b, date(2026, 5, 5))
         sections = {
             section["name"]: section["lines"]
             for section in self.env["village.today"].with_user(self.manager_a)._work_list_sections(date(2026, 5, 5))

@@ -115,6 +115,35 @@ class TestInquiryChain(InquiryChainCase):
         # another household of another station is untouched
         self.assertFalse(self._open(self.rule_committee, self.household_b1))
 
+    def test_household_inquiries_show_the_chain(self):
+        """The household's Inquiries: call → committee → visit in the order
+        they happened, each with its outcome; on time is the done date
+        against the due date."""
+        self._inquired(self.manager_a, self._open(self.rule_phone, self.household_a1), "no_answer")
+        committee = self._open(self.rule_committee, self.household_a1)
+        committee.with_user(self.manager_a).date_deadline = self.today - timedelta(days=1)
+        self._inquired(self.manager_a, committee, "visit_needed", "Son works in Zunyi; mother is unwell")
+        self._inquired(self.manager_a, self._open(self.rule_visit, self.household_a1), "answered_ok")
+        household = self.household_a1.with_user(self.manager_a)
+        self.assertEqual(household.village_inquiry_count, 3)
+        action = household.action_view_village_inquiries()
+        self.assertEqual(action["res_model"], "village.inquiry")
+        Inquiry = self.env["village.inquiry"].with_user(self.manager_a)
+        chain = Inquiry.search(action["domain"], order="date_deadline, id")
+        self.assertEqual(
+            [(row.rule_id, row.status, row.outcome) for row in chain],
+            [
+                (self.rule_committee, "late", "visit_needed"),
+                (self.rule_phone, "done", "no_answer"),
+                (self.rule_visit, "done", "answered_ok"),
+            ],
+        )
+        self.assertEqual(set(chain.mapped("date_done")), {self.today})
+        self.assertEqual((sum(chain.mapped("done_count")), sum(chain.mapped("on_time_count"))), (3, 2))
+        self.assertEqual(chain[0].note, "Son works in Zunyi; mother is unwell")
+        # another station's account manager sees none of it
+        self.assertFalse(self.env["village.inquiry"].with_user(self.manager_b).search(action["domain"]))
+
     def test_second_unanswered_call_schedules_a_visit(self):
         self._inquired(self.manager_a, self._open(self.rule_phone, self.household_a1), "no_answer")
         self._inquired(self.manager_a, self._next_call(), "no_answer")
@@ -235,7 +264,7 @@ class TestInquiryChainRpc(VillageRpcMixin, HttpCase, InquiryChainCase):
 
     def test_no_answer_tour_on_phone(self):
         self.start_tour(
-            "/odoo/action-village_service.village_inquiry_state_action",
+            "/odoo/action-village_service.village_inquiry_action",
             "village_service_inquiry_chain",
             login="vs_manager_a",
         )

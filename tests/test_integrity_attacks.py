@@ -144,7 +144,7 @@ FIELDS = {
         ),
         (BUREAU, None),
     ),
-    "village.inquiry.state": dict.fromkeys(
+    "village.inquiry": dict.fromkeys(
         (
             "rule_id",
             "partner_id",
@@ -153,8 +153,9 @@ FIELDS = {
             "user_id",
             "activity_id",
             "status",
-            "last_outcome",
-            "last_note",
+            "date_done",
+            "outcome",
+            "note",
         ),
         (READONLY, None),
     ),
@@ -221,8 +222,9 @@ class TestIntegrityAttacks(VillageRpcMixin, HttpCase, VillageServiceCase):
         cls.run_a = env["village.digest.run"].create(
             {"kind": "work_list", "period_start": today, "period_end": today, "user_id": cls.manager_a.id}
         )
-        cls.inquiry_state_a = env["village.inquiry.state"].create(
-            {"rule_id": cls.inquiry_rule.id, "partner_id": cls.village_a1.id, "user_id": cls.manager_a.id}
+        cls.inquiry_rule._schedule_batch([(cls.inquiry_rule, cls.village_a1.id)])
+        cls.inquiry_state_a = env["village.inquiry"].search(
+            [("rule_id", "=", cls.inquiry_rule.id), ("partner_id", "=", cls.village_a1.id)]
         )
         cls.activity_a = cls.household_a1.activity_schedule(
             act_type_xmlid="mail.mail_activity_data_todo", user_id=cls.manager_a.id
@@ -246,7 +248,7 @@ class TestIntegrityAttacks(VillageRpcMixin, HttpCase, VillageServiceCase):
             "village.daily.stat": cls.stat_a,
             "village.digest.run": cls.run_a,
             "village.inquiry.rule": cls.inquiry_rule,
-            "village.inquiry.state": cls.inquiry_state_a,
+            "village.inquiry": cls.inquiry_state_a,
             "mail.activity": cls.activity_a,
             "helpdesk.ticket.team": cls.station_a,
             "village.outage.notice": cls.notice_a,

@@ -255,15 +255,9 @@ class TestDigestDays(VillageServiceCase):
 
     def test_inquiries_done_on_time_count_the_service_areas_days(self):
         rule = self.env.ref("village_service.inquiry_rule_committee")
-        self.env["village.inquiry.state"].create(
-            {
-                "rule_id": rule.id,
-                "partner_id": self.village_a1.id,
-                "user_id": self.manager_a.id,
-                "status": "done",
-                "last_done": date(2026, 5, 4),
-            }
-        )
+        self._inquiry(rule, self.village_a1, self.manager_a, date(2026, 5, 4), done=date(2026, 5, 4))
+        # done late: not counted
+        self._inquiry(rule, self.village_a1, self.manager_a, date(2026, 5, 1), done=date(2026, 5, 4))
         # the digest sent at 07:30 on the 5th in Shanghai (23:30 UTC on the
         # 4th): its last 24 hours are the 4th in Shanghai, the 3rd-4th in UTC
         last_day = (datetime(2026, 5, 3, 23, 30), datetime(2026, 5, 4, 23, 30))

@@ -67,7 +67,7 @@ class TestLayers(VillageServiceCase):
             agreement.flush_recordset()
 
     def test_set_null_links_are_indexed(self):
-        for table, column in (("village_inquiry_state", "activity_id"), ("village_digest_run", "mail_id")):
+        for table, column in (("mail_activity", "inquiry_rule_id"), ("village_digest_run", "mail_id")):
             self.env.cr.execute(
                 "SELECT 1 FROM pg_indexes WHERE tablename = %s AND indexdef LIKE %s",
                 (table, f"%({column})%"),

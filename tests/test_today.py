@@ -115,7 +115,7 @@ class TestToday(TodayCase):
         self.assertFalse(line["overdue"])
 
     def test_inquired_with_each_outcome(self):
-        State = self.env["village.inquiry.state"]
+        State = self.env["village.inquiry"]
         Wizard = self.env["village.inquiry.done"].with_user(self.manager_a)
         for outcome in ("answered_ok", "answered_need", "no_answer"):
             with self.subTest(outcome=outcome):
@@ -131,9 +131,12 @@ class TestToday(TodayCase):
                 )
                 wizard.action_confirm()
                 self.assertFalse(activity.active, "the activity is done")
-                self.assertEqual(state.last_outcome, outcome)
-                self.assertEqual(state.last_note, f"Note {outcome}")
-                self.assertEqual(state.done_count, ["answered_ok", "answered_need", "no_answer"].index(outcome) + 1)
+                self.env.invalidate_all()
+                self.assertEqual(state.outcome, outcome)
+                self.assertEqual(state.note, f"Note {outcome}")
+                done = State.search([("rule_id", "=", self.rule.id), ("partner_id", "=", self.household_a1.id)])
+                done_count = ["answered_ok", "answered_need", "no_answer"].index(outcome) + 1
+                self.assertEqual(sum(done.mapped("done_count")), done_count)
                 message = self.household_a1.message_ids[:1]
                 self.assertIn(f"Note {outcome}", message.body)
                 # the next inquiry of the cadence, as the daily job schedules it
@@ -152,10 +155,10 @@ class TestToday(TodayCase):
         self.assertTrue(self.inquiry_a.active)
 
     def test_plain_done_forgets_the_outcome(self):
-        state = self.env["village.inquiry.state"].search([("activity_id", "=", self.inquiry_a.id)])
-        state.last_outcome = "no_answer"
         self.inquiry_a.with_user(self.manager_a).action_feedback(feedback="Fine")
-        self.assertFalse(state.last_outcome)
+        inquiry = self.env["village.inquiry"].search([("activity_id", "=", self.inquiry_a.id)])
+        self.assertEqual(inquiry.done_count, 1)
+        self.assertFalse(inquiry.outcome, "done without the dialog: no outcome recorded")
 
     def test_home_by_role(self):
         home = self.env.ref("village_service.village_home_action")
@@ -187,11 +190,11 @@ class TestTodayRpc(VillageRpcMixin, HttpCase, TodayCase):
             reply = self.rpc("village.inquiry.done", "action_confirm", reply["result"])
         self.assertRefused(reply)
         self.assertTrue(self.inquiry_a.active)
-        state = self.env["village.inquiry.state"].search([("rule_id", "=", self.rule.id)])
-        self.assertFalse(any(state.mapped("last_outcome")))
-        # nor over the inquiry status of station A
+        state = self.env["village.inquiry"].search([("rule_id", "=", self.rule.id)])
+        self.assertFalse(any(state.mapped("outcome")))
+        # nor over the inquiry list of station A
         state_a = state.filtered(lambda s: s.partner_id == self.household_a1)
-        self.assertRefused(self.rpc("village.inquiry.state", "action_inquired", state_a.ids))
+        self.assertRefused(self.rpc("village.inquiry", "action_inquired", state_a.ids))
         # nor by passing the outcome to the activity itself
         self.assertRefused(
             self.rpc(
@@ -219,11 +222,11 @@ class TestTodayOnPhone(HttpCase, TodayCase):
         self.manager_a.lang = "zh_CN"
         self.start_tour("/odoo", "village_service_today", login="vs_manager_a")
         self.assertFalse(self.inquiry_a.active, "the inquiry is done")
-        state = self.env["village.inquiry.state"].search(
+        state = self.env["village.inquiry"].search(
             [("rule_id", "=", self.rule.id), ("partner_id", "=", self.household_a1.id)]
         )
-        self.assertEqual(state.last_outcome, "no_answer")
-        self.assertEqual(state.last_note, "Called twice, will try tomorrow")
+        self.assertEqual(state.outcome, "no_answer")
+        self.assertEqual(state.note, "Called twice, will try tomorrow")
         self.assertIn("Called twice", self.household_a1.message_ids[:1].body)
 
     def test_inquiries_list_on_phone(self):
@@ -231,12 +234,12 @@ class TestTodayOnPhone(HttpCase, TodayCase):
         self.env["ir.module.module"]._load_module_terms(["village_service"], ["zh_CN"], overwrite=True)
         self.manager_a.lang = "zh_CN"
         self.start_tour(
-            "/odoo/action-village_service.village_inquiry_state_action",
+            "/odoo/action-village_service.village_inquiry_action",
             "village_service_inquiries_phone",
             login="vs_manager_a",
         )
-        state = self.env["village.inquiry.state"].search(
+        state = self.env["village.inquiry"].search(
             [("rule_id", "=", self.rule.id), ("partner_id", "=", self.household_a1.id)]
         )
         self.assertFalse(self.inquiry_a.active)
-        self.assertEqual((state.status, state.last_outcome), ("late", "answered_need"))
+        self.assertEqual((state.status, state.outcome), ("late", "answered_need"))

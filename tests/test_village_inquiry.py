@@ -67,7 +67,8 @@ class TestVillageInquiry(VillageServiceCase):
         return self.env["mail.activity"].with_context(active_test=False).search(domain)
 
     def _state(self, rule, partner):
-        return self.env["village.inquiry.state"].search([("rule_id", "=", rule), ("partner_id", "=", partner.id)])
+        """The inquiries of a rule about a partner, newest first (one per activity, open or done)."""
+        return self.env["village.inquiry"].search([("rule_id", "=", rule), ("partner_id", "=", partner.id)])
 
     def test_first_run_one_activity_per_target_second_none(self):
         self._run_cron()
@@ -98,8 +99,7 @@ class TestVillageInquiry(VillageServiceCase):
         activity.with_user(self.manager_a).action_feedback(feedback="Fine; asked to check the kitchen socket.")
         self.assertFalse(self._activities(self.rule_phone, self.household_a1))
         state = self._state(self.rule_phone.id, self.household_a1).with_user(self.manager_a)
-        self.assertEqual(state.last_done, self.today)
-        self.assertEqual(state.next_due, self.today + relativedelta(weeks=1))
+        self.assertEqual(state.date_done, self.today)
         self.assertEqual(state.status, "done")
         self.assertEqual((state.done_count, state.on_time_count), (1, 1))
         # the phone call is logged as a done phone meeting with its feedback
@@ -113,7 +113,8 @@ class TestVillageInquiry(VillageServiceCase):
         following = self._activities(self.rule_phone, self.household_a1)
         self.assertEqual(len(following), 1)
         self.assertEqual(following.date_deadline, self.today + relativedelta(weeks=1))
-        self.assertEqual(state.status, "due")
+        inquiries = self._state(self.rule_phone.id, self.household_a1)
+        self.assertEqual(inquiries.mapped("status"), ["due", "done"], "the next one is due, the last one stays done")
 
     def test_overdue_and_done_late(self):
         self._run_cron()
@@ -121,18 +122,21 @@ class TestVillageInquiry(VillageServiceCase):
         activity.date_deadline = self.today - relativedelta(days=3)
         state = self._state(self.rule_committee.id, self.village_a1)
         self.assertEqual(state.status, "overdue")
-        my_overdue = [
-            ("user_id", "=", self.manager_a.id),
-            ("activity_id", "!=", False),
-            ("date_deadline", "<", fields.Date.to_string(self.today)),
-        ]
-        State = self.env["village.inquiry.state"].with_user(self.manager_a)
+        my_overdue = [("user_id", "=", self.manager_a.id), ("status", "=", "overdue")]
+        State = self.env["village.inquiry"].with_user(self.manager_a)
         self.assertEqual(State.search(my_overdue), state, "my overdue inquiries")
         activity.action_feedback(feedback="Committee met.")
+        self.env.invalidate_all()
         self.assertEqual(state.status, "late")
+        self.assertEqual(state.date_done, self.today, "done today, measured from its done date")
         self.assertEqual((state.done_count, state.on_time_count), (1, 0))
-        self.assertEqual(state.next_due, self.today + relativedelta(months=1))
         self.assertFalse(State.search(my_overdue))
+        self._run_cron()
+        self.assertEqual(
+            self._activities(self.rule_committee, self.village_a1).date_deadline,
+            self.today + relativedelta(months=1),
+            "the next one falls due one interval after the done date",
+        )
         self.assertFalse(
             self.env["village.meeting"].search([("village_id", "=", self.village_a1.id)]),
             "the committee rule logs no meeting",
@@ -233,9 +237,11 @@ class TestVillageInquiry(VillageServiceCase):
         # a longer interval applies from the next completion
         rule.write({"interval_number": 2})
         open_a1.with_user(self.manager_a).action_feedback()
+        self._run_cron()
         self.assertEqual(
-            self._state(self.rule_phone.id, self.household_a1).next_due, self.today + relativedelta(weeks=2)
+            self._activities(self.rule_phone, self.household_a1).date_deadline, self.today + relativedelta(weeks=2)
         )
+        self._activities(self.rule_phone, self.household_a1).with_user(self.manager_a).action_feedback()
         # archiving stops new activities and leaves the open ones
         self.household_a1_young.care_tag_ids = self.tag_elderly
         rule.action_archive()
@@ -249,7 +255,7 @@ class TestVillageInquiry(VillageServiceCase):
 
     def test_overview_record_rules(self):
         self._run_cron()
-        State = self.env["village.inquiry.state"]
+        State = self.env["village.inquiry"]
         fixture = State.search(
             [
                 (
@@ -270,6 +276,12 @@ class TestVillageInquiry(VillageServiceCase):
         self.assertEqual(len(seen(self.bureau_user)), 5)
         with self.assertRaises(AccessError), self.env.cr.savepoint():
             fixture.with_user(self.manager_a).write({"status": "done"})
+        # the assignee as it is now: an inquiry handed to another manager is theirs
+        handed = fixture.filtered(lambda inquiry: inquiry.partner_id == self.household_b1).activity_id
+        handed.write({"user_id": self.manager_a.id})
+        self.assertIn(self.household_b1, seen(self.manager_a))
+        handed.write({"user_id": self.manager_b.id})
+        self.assertNotIn(self.household_b1, seen(self.manager_a))
         with self.assertRaises(AccessError):
             State.with_user(self.plain_user).search([])
         # per manager and station, in the pivot

@@ -60,6 +60,47 @@ CHANGED_BY_RELEASE = {
 }
 
 
+# {version: {table: query of the ids a release's migration adds to it}}
+ADDED_BY_RELEASE = {
+    "19.0.1.5.0": {
+        # migrations/19.0.1.5.0/post-inquiry-history-from-activities.py: completions
+        # the status table counted whose archived activity had been deleted
+        "mail_activity": """SELECT id FROM mail_activity WHERE inquiry_rule_id IS NOT NULL AND NOT active
+                              AND summary LIKE '%(carried over from the inquiry counters)'""",
+    },
+}
+
+
+def _inquiry_state_kept(cr, old):
+    """19.0.1.5.0 drops the table village_inquiry_state: each of its rows must
+    read the same from the activities (village.inquiry): the open activity,
+    the completions, those on time, and the last outcome."""
+    cr.execute(
+        """SELECT inquiry_rule_id, res_id,
+                  max(id) FILTER (WHERE active),
+                  count(*) FILTER (WHERE NOT active),
+                  count(*) FILTER (WHERE NOT active AND date_done <= date_deadline),
+                  (array_agg(village_inquiry_outcome ORDER BY date_done DESC, id DESC)
+                      FILTER (WHERE NOT active))[1]
+             FROM mail_activity
+            WHERE inquiry_rule_id IS NOT NULL AND res_model = 'res.partner'
+         GROUP BY inquiry_rule_id, res_id"""
+    )
+    found = {(str(rule), str(res)): rest for rule, res, *rest in cr.fetchall()}
+    problems = []
+    for rid, row in old["rows"].items():
+        now = found.get((row["rule_id"], row["partner_id"]), [None, 0, 0, None])
+        expected = [row["activity_id"], int(row["done_count"] or 0), int(row["on_time_count"] or 0)]
+        expected.append(row["last_outcome"])
+        if [str(now[0]) if now[0] else None, now[1], now[2], now[3]] != expected:
+            problems.append(f"village_inquiry_state row {rid}: {expected} before, {now} from the activities")
+    return problems
+
+
+# {version: {table: check}}: a table a release replaces, and how its rows are found again
+REPLACED_BY_RELEASE = {"19.0.1.5.0": {"village_inquiry_state": _inquiry_state_kept}}
+
+
 def connect(db):
     return psycopg2.connect(
         host="127.0.0.1", port=os.environ.get("PGPORT", "54329"), user="odoo", password="odoo", dbname=db
@@ -133,6 +174,44 @@ def _missing_constraints(cr):
     return [f"constraints and indexes not in the database: {missing}"] if missing else []
 
 
+def _ids(cr, query):
+    if not query:
+        return set()
+    cr.execute(query)
+    return {str(rid) for (rid,) in cr.fetchall()}
+
+
+def _table_problems(cr, table, old, version):
+    """What the update did to the rows of one table that it should not have."""
+    gone = set(old["columns"]) - set(columns(cr, table))
+    if gone:
+        return [f"{table}: columns gone: {sorted(gone)}"]
+    cols = old["columns"]
+    now = rows(cr, table, cols)
+    may_change, where = CHANGED_BY_RELEASE.get(version, {}).get(table, ((), None))
+    changing = _ids(cr, where)
+    lost = old["rows"].keys() - now.keys()
+    added = now.keys() - old["rows"].keys() - _ids(cr, ADDED_BY_RELEASE.get(version, {}).get(table))
+    altered = {}
+    for rid in old["rows"].keys() & now.keys():
+        if rid == "*":
+            if old["rows"]["*"] != now["*"]:
+                altered["*"] = "rows"
+            continue
+        diff = [c for c in cols if old["rows"][rid][c] != now[rid][c] and not (rid in changing and c in may_change)]
+        if diff:
+            altered[rid] = diff
+    problems = [
+        f"{table}: {len(ids)} rows {label}, e.g. ids {sorted(ids)[:5]}"
+        for label, ids in (("lost", lost), ("added", added))
+        if ids
+    ]
+    if altered:
+        sample = dict(sorted(altered.items())[:5])
+        problems.append(f"{table}: {len(altered)} rows changed, e.g. {sample}")
+    return problems
+
+
 def compare(db, path, version):
     with open(path) as src:
         before = json.load(src)
@@ -142,38 +221,12 @@ def compare(db, path, version):
         installed = cr.fetchone()
         if installed != (version, "installed"):
             problems.append(f"module is {installed}, expected ({version!r}, 'installed')")
-        rewritten = CHANGED_BY_RELEASE.get(version, {})
+        replaced = REPLACED_BY_RELEASE.get(version, {})
         for table, old in before.items():
-            gone = set(old["columns"]) - set(columns(cr, table))
-            if gone:
-                problems.append(f"{table}: columns gone: {sorted(gone)}")
-                continue
-            cols = old["columns"]
-            now = rows(cr, table, cols)
-            may_change, where = rewritten.get(table, ((), None))
-            changing = set()
-            if where:
-                cr.execute(where)
-                changing = {str(rid) for (rid,) in cr.fetchall()}
-            lost = old["rows"].keys() - now.keys()
-            added = now.keys() - old["rows"].keys()
-            altered = {}
-            for rid in old["rows"].keys() & now.keys():
-                if rid == "*":
-                    if old["rows"]["*"] != now["*"]:
-                        altered["*"] = "rows"
-                    continue
-                diff = [
-                    c for c in cols if old["rows"][rid][c] != now[rid][c] and not (rid in changing and c in may_change)
-                ]
-                if diff:
-                    altered[rid] = diff
-            for label, ids in (("lost", lost), ("added", added)):
-                if ids:
-                    problems.append(f"{table}: {len(ids)} rows {label}, e.g. ids {sorted(ids)[:5]}")
-            if altered:
-                sample = dict(sorted(altered.items())[:5])
-                problems.append(f"{table}: {len(altered)} rows changed, e.g. {sample}")
+            if table in replaced:
+                problems.extend(replaced[table](cr, old))
+            else:
+                problems.extend(_table_problems(cr, table, old, version))
         problems.extend(_missing_constraints(cr))
     if problems:
         print("upgrade: the data was not kept:\n  " + "\n  ".join(problems))

@@ -6,8 +6,8 @@
 source "$(dirname "$0")/common.sh"
 
 # The release before this one: its version and the commit it was cut from.
-PREVIOUS_VERSION=19.0.1.3.0
-PREVIOUS_COMMIT=3fd4deae5f084b115553cf126c69a825ad4b1a00
+PREVIOUS_VERSION=19.0.1.4.0
+PREVIOUS_COMMIT=1dd655380fbbdd334b7cee204f8828aafdb31351
 
 db="${TEST_DB}_upgrade"
 port=$((HTTP_PORT + 30))
@@ -45,6 +45,18 @@ with Registry(db).cursor() as cr:
             sys.exit(f"upgrade: the previous release's job {cron.name!r} failed")
         cr.commit()
     print(f"upgrade: the previous release ran its {len(crons)} scheduled jobs")
+    # inquiries marked done in the Inquired dialog by their account managers;
+    # then one done activity deleted by hand, its completion left only in the
+    # status counters (19.0.1.5.0 moves those counters onto the activities)
+    Activity = env["mail.activity"]
+    done = Activity.search([("inquiry_rule_id", "!=", False), ("user_id", "!=", False)], order="id", limit=3)
+    for activity, outcome in zip(done, ["answered_ok", "no_answer", "answered_need"]):
+        Done = env["village.inquiry.done"].with_user(activity.user_id)
+        Done.create({"activity_ids": [activity.id], "outcome": outcome, "note": f"day of work: {outcome}"}).action_confirm()
+    cr.commit()
+    done.with_context(active_test=False)[:1].unlink()
+    cr.commit()
+    print(f"upgrade: the previous release marked {len(done)} inquiries done, one of them then deleted")
 PY
 "$PY" "$ROOT/tools/upgrade_check.py" snapshot "$db" "$LOCAL/upgrade-previous.json"
 

@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import plaintext2html
 
-from ..models.village_inquiry_state import INQUIRY_OUTCOMES
+from ..models.village_inquiry import INQUIRY_OUTCOMES
 
 
 class VillageInquiryDone(models.TransientModel):
