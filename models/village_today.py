@@ -112,6 +112,8 @@ class VillageToday(models.AbstractModel):
         for relative in relatives:
             relatives_of.setdefault(relative.parent_id.id, []).append(relative)
         partner_of = {partner.id: partner for partner in partners}
+        # a committee inquiry about a household asks its village committee's contact
+        committee_contacts = partners.village_id.village_contact_id._filtered_access("read")
         result = []
         for activity in activities:
             partner = partner_of.get(activity.res_id, Partner)
@@ -124,6 +126,9 @@ class VillageToday(models.AbstractModel):
                 contact = partner.village_contact_id if partner.village_kind else Partner
                 if contact.phone and contact._filtered_access("read"):
                     phones.append({"label": contact.name, "number": contact.phone})
+            committee = Partner
+            if partner and not partner.village_kind and activity.inquiry_rule_id.scheduling == "chained":
+                committee = partner.village_id.village_contact_id & committee_contacts
             result.append(
                 {
                     "id": activity.id,
@@ -134,6 +139,9 @@ class VillageToday(models.AbstractModel):
                     "deadline": fields.Date.to_string(activity.date_deadline),
                     "overdue": activity.date_deadline < today,
                     "phones": phones,
+                    "committee_contact": {"name": committee.name, "number": committee.phone or ""}
+                    if committee
+                    else False,
                 }
             )
         return result

@@ -246,13 +246,16 @@ class TodayReachCase(TodayCase):
     """Outage notices of both stations, notified by their heads: in station A
     one over villages A1 (manager A) and A2 (manager A2) that starts in three
     days, and one that has started already; in station B one over village
-    B1."""
+    B1. Village A1 has a committee contact, and a committee inquiry about
+    household A1 is due."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         Partner = cls.env["res.partner"]
         cls.household_a2 = Partner.create({"name": "Test Household A2-01", "village_parent_id": cls.village_a2.id})
+        cls.contact_a1 = Partner.create({"name": "Test Contact Wang", "phone": "13700000001"})
+        cls.village_a1.village_contact_id = cls.contact_a1
         cls.start = fields.Datetime.now().replace(microsecond=0) + timedelta(days=3)
         cls.notice_a = cls._notify(cls.head_a, cls.station_a, cls.village_a1 | cls.village_a2, cls.start)
         cls.notice_started = cls._notify(
@@ -263,6 +266,21 @@ class TodayReachCase(TodayCase):
         cls.reach_a1 = reaches.filtered(lambda r: r.partner_id == cls.household_a1)
         cls.reach_a2 = reaches.filtered(lambda r: r.partner_id == cls.household_a2)
         cls.reach_b1 = cls.notice_b.sudo().reach_ids
+
+        Rule = cls.env["village.inquiry.rule"]
+        cls.rule_committee = Rule.with_user(cls.bureau_user).create(
+            {
+                "name": "Test committee inquiry",
+                "activity_type_id": cls.env.ref("village_service.mail_activity_type_inquiry_committee").id,
+                "target": "household",
+                "scheduling": "chained",
+            }
+        )
+        # as an unanswered weekly call schedules it
+        Rule._schedule_batch([(cls.rule_committee, cls.household_a1.id)])
+        cls.committee_a = cls.env["mail.activity"].search(
+            [("inquiry_rule_id", "=", cls.rule_committee.id), ("res_id", "=", cls.household_a1.id)]
+        )
 
     @classmethod
     def _notify(cls, head, station, villages, start):
@@ -335,6 +353,15 @@ class TestTodayReach(TodayReachCase):
         six = screen()
         self.assertEqual((one[0], six[0]), (1, 6))
         self.assertEqual(six[1], one[1], f"queries of the today screen: {one[1]} for 1 line, {six[1]} for 6")
+
+    def test_committee_inquiry_shows_the_village_contact(self):
+        data = self.env["village.today"].with_user(self.manager_a).get_today()
+        inquiries = {line["id"]: line for line in data["inquiries"]}
+        self.assertEqual(set(inquiries), {self.inquiry_a.id, self.committee_a.id})
+        self.assertEqual(
+            inquiries[self.committee_a.id]["committee_contact"], {"name": "Test Contact Wang", "number": "13700000001"}
+        )
+        self.assertFalse(inquiries[self.inquiry_a.id]["committee_contact"], "the weekly call asks the household")
 
 
 @tagged("post_install", "-at_install")

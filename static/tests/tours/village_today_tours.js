@@ -123,7 +123,8 @@ registry.category("web_tour.tours").add("village_service_inquiries_phone", {
 
 // An account manager on a phone (375 px, Chinese) reaches a household before
 // an outage from the today screen: one tap calls the household or its
-// relative, one tap marks it reached and the line leaves the screen.
+// relative, one tap marks it reached and the line leaves the screen. The
+// committee inquiry about the household offers the village contact's number.
 registry.category("web_tour.tours").add("village_service_today_reach", {
     steps: () => [
         {
@@ -166,6 +167,10 @@ registry.category("web_tour.tours").add("village_service_today_reach", {
                     }
                 }
             },
+        },
+        {
+            content: "The committee inquiry about the household calls the village contact",
+            trigger: '.o_village_today_inquiry a.o_village_today_committee_call[href="tel:13700000001"]',
         },
         {
             content: "Tap Reached",
