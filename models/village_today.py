@@ -6,9 +6,9 @@ from odoo.tools import format_date, format_datetime
 
 
 class VillageToday(models.AbstractModel):
-    """The account manager's day on one screen (今日工作): meetings of today
-    and before still planned, inquiries due, problems overdue or due this
-    week. Everything is read with the reader's own rights: a manager never
+    """The account manager's day on one screen (今日工作): households to
+    reach before an outage, meetings of today and before still planned,
+    inquiries due, problems overdue or due this week. Everything is read with the reader's own rights: a manager never
     sees another station's items."""
 
     _name = "village.today"
@@ -20,6 +20,7 @@ class VillageToday(models.AbstractModel):
         today = self.env["village.service.area"]._today()
         return {
             "today": fields.Date.to_string(today),
+            "reach": self._today_reach(),
             "meetings": self._today_meetings(today),
             "inquiries": self._today_inquiries(today),
             "problems": self._today_problems(today),
@@ -28,6 +29,40 @@ class VillageToday(models.AbstractModel):
     # ------------------------------------------------------------------
     # Sections
     # ------------------------------------------------------------------
+
+    @api.model
+    def _today_reach(self):
+        """The user's households to reach before an outage: their pending
+        reach lines of notified outages that have not started (the work
+        list's domain), found with the user's rights; the outage start in
+        the service area's time; the numbers to call, as the user may read
+        the household and its relatives. A fixed number of queries whatever
+        the number of lines (prefetch)."""
+        Area = self.env["village.service.area"]
+        lines = self.env["village.outage.reach"].search(
+            [("user_id", "=", self.env.uid), *self.env["village.outage.notice"]._unreached_domain()]
+        )
+        # the numbers as the user may read the household and its relatives
+        # (records of one recordset: the relatives of all are read at once)
+        household_of = {household.id: household for household in lines.partner_id._filtered_access("read")}
+        # the labels as the job reads them, like the work list's: a line stays
+        # its manager's when the bureau gives its village to another
+        lines = lines.sudo().sorted(
+            lambda r: (r.notice_id.date_start, r.village_id.name or "", r.partner_id.name or "", r.id)
+        )
+        result = []
+        for line in lines:
+            household = household_of.get(line.partner_id.id)
+            result.append(
+                {
+                    "id": line.id,
+                    "household": line.partner_id.name or "",
+                    "village": line.village_id.name or "",
+                    "start": Area._moment_shown(line.notice_id.date_start),
+                    "phones": household._village_phone_lines() if household else [],
+                }
+            )
+        return result
 
     @api.model
     def _today_meetings(self, today):
@@ -77,6 +112,8 @@ class VillageToday(models.AbstractModel):
         for relative in relatives:
             relatives_of.setdefault(relative.parent_id.id, []).append(relative)
         partner_of = {partner.id: partner for partner in partners}
+        # a committee inquiry about a household asks its village committee's contact
+        committee_contacts = partners.village_id.village_contact_id._filtered_access("read")
         result = []
         for activity in activities:
             partner = partner_of.get(activity.res_id, Partner)
@@ -89,6 +126,9 @@ class VillageToday(models.AbstractModel):
                 contact = partner.village_contact_id if partner.village_kind else Partner
                 if contact.phone and contact._filtered_access("read"):
                     phones.append({"label": contact.name, "number": contact.phone})
+            committee = Partner
+            if partner and not partner.village_kind and activity.inquiry_rule_id.scheduling == "chained":
+                committee = partner.village_id.village_contact_id & committee_contacts
             result.append(
                 {
                     "id": activity.id,
@@ -99,6 +139,9 @@ class VillageToday(models.AbstractModel):
                     "deadline": fields.Date.to_string(activity.date_deadline),
                     "overdue": activity.date_deadline < today,
                     "phones": phones,
+                    "committee_contact": {"name": committee.name, "number": committee.phone or ""}
+                    if committee
+                    else False,
                 }
             )
         return result

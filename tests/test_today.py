@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 
@@ -243,3 +243,163 @@ class TestTodayOnPhone(HttpCase, TodayCase):
         )
         self.assertFalse(self.inquiry_a.active)
         self.assertEqual((state.status, state.outcome), ("late", "answered_need"))
+
+
+class TodayReachCase(TodayCase):
+    """Outage notices of both stations, notified by their heads: in station A
+    one over villages A1 (manager A) and A2 (manager A2) that starts in three
+    days, and one that has started already; in station B one over village
+    B1. Village A1 has a committee contact, and a committee inquiry about
+    household A1 is due."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Partner = cls.env["res.partner"]
+        cls.household_a2 = Partner.create({"name": "Test Household A2-01", "village_parent_id": cls.village_a2.id})
+        cls.contact_a1 = Partner.create({"name": "Test Contact Wang", "phone": "13700000001"})
+        cls.village_a1.village_contact_id = cls.contact_a1
+        cls.start = fields.Datetime.now().replace(microsecond=0) + timedelta(days=3)
+        cls.notice_a = cls._notify(cls.head_a, cls.station_a, cls.village_a1 | cls.village_a2, cls.start)
+        cls.notice_started = cls._notify(
+            cls.head_a, cls.station_a, cls.village_a1, fields.Datetime.now() - timedelta(hours=1)
+        )
+        cls.notice_b = cls._notify(cls.head_b, cls.station_b, cls.village_b1, cls.start)
+        reaches = cls.notice_a.sudo().reach_ids
+        cls.reach_a1 = reaches.filtered(lambda r: r.partner_id == cls.household_a1)
+        cls.reach_a2 = reaches.filtered(lambda r: r.partner_id == cls.household_a2)
+        cls.reach_b1 = cls.notice_b.sudo().reach_ids
+
+        Rule = cls.env["village.inquiry.rule"]
+        cls.rule_committee = Rule.with_user(cls.bureau_user).create(
+            {
+                "name": "Test committee inquiry",
+                "activity_type_id": cls.env.ref("village_service.mail_activity_type_inquiry_committee").id,
+                "target": "household",
+                "scheduling": "chained",
+            }
+        )
+        # as an unanswered weekly call schedules it
+        Rule._schedule_batch([(cls.rule_committee, cls.household_a1.id)])
+        cls.committee_a = cls.env["mail.activity"].search(
+            [("inquiry_rule_id", "=", cls.rule_committee.id), ("res_id", "=", cls.household_a1.id)]
+        )
+
+    @classmethod
+    def _notify(cls, head, station, villages, start):
+        notice = (
+            cls.env["village.outage.notice"]
+            .with_user(head)
+            .create(
+                {
+                    "kind": "planned",
+                    "station_id": station.id,
+                    "date_start": start,
+                    "date_end": start + timedelta(hours=6),
+                    "reason": "Test line maintenance",
+                    "village_ids": [Command.set(villages.ids)],
+                }
+            )
+        )
+        notice.action_notify()
+        return notice
+
+
+@tagged("post_install", "-at_install")
+class TestTodayReach(TodayReachCase):
+    def test_my_households_to_reach(self):
+        self.assertTrue(self.reach_a1 and self.reach_a2 and self.reach_b1)
+        started = self.notice_started.sudo().reach_ids
+        self.assertEqual(started.partner_id, self.household_a1, "a pending line, but the outage has started")
+        Today = self.env["village.today"]
+        (line,) = Today.with_user(self.manager_a).get_today()["reach"]
+        self.assertEqual(line["id"], self.reach_a1.id)
+        self.assertEqual(line["household"], self.household_a1.name)
+        self.assertEqual(line["village"], self.village_a1.name)
+        self.assertEqual(line["start"], self.env["village.service.area"]._moment_shown(self.start))
+        self.assertEqual(
+            line["phones"],
+            [
+                {"label": "Test Household A1-1-01", "number": "13800000001"},
+                {"label": "Test Relative A1", "number": "13900000001"},
+            ],
+            "the household's phone, then its relative's",
+        )
+        # the other managers: their own villages' lines, of their station or another
+        for user, reach in ((self.manager_a2, self.reach_a2), (self.manager_b, self.reach_b1)):
+            self.env.invalidate_all()
+            self.assertEqual([line["id"] for line in Today.with_user(user).get_today()["reach"]], reach.ids)
+        # marked, the line leaves the screen
+        self.reach_a1.with_user(self.manager_a).action_unreachable()
+        self.env.invalidate_all()
+        self.assertFalse(Today.with_user(self.manager_a).get_today()["reach"])
+
+    def test_reach_queries_do_not_grow_with_the_lines(self):
+        """The today screen costs the same queries for 1 household to reach
+        as for 6, each with a relative to call (prefetch, no query per line)."""
+        Today = self.env["village.today"].with_user(self.manager_a)
+
+        def screen():
+            self.env.flush_all()
+            self.env.invalidate_all()
+            count0 = self.cr.sql_log_count
+            data = Today.get_today()
+            return len(data["reach"]), self.cr.sql_log_count - count0
+
+        screen()  # warm the caches of the registry (rules, parameters)
+        one = screen()
+        Partner = self.env["res.partner"]
+        for n in range(5):
+            household = Partner.create({"name": f"Test Household A1-1-1{n}", "village_parent_id": self.group_a1.id})
+            Partner.create({"name": f"Test Son A1-1-1{n}", "parent_id": household.id, "phone": f"1390000010{n}"})
+        self.notice_a.with_user(self.head_a).action_notify()  # adds the lines of the new households
+        six = screen()
+        self.assertEqual((one[0], six[0]), (1, 6))
+        self.assertEqual(six[1], one[1], f"queries of the today screen: {one[1]} for 1 line, {six[1]} for 6")
+
+    def test_committee_inquiry_shows_the_village_contact(self):
+        data = self.env["village.today"].with_user(self.manager_a).get_today()
+        inquiries = {line["id"]: line for line in data["inquiries"]}
+        self.assertEqual(set(inquiries), {self.inquiry_a.id, self.committee_a.id})
+        self.assertEqual(
+            inquiries[self.committee_a.id]["committee_contact"], {"name": "Test Contact Wang", "number": "13700000001"}
+        )
+        self.assertFalse(inquiries[self.inquiry_a.id]["committee_contact"], "the weekly call asks the household")
+
+
+@tagged("post_install", "-at_install")
+class TestTodayReachRpc(VillageRpcMixin, HttpCase, TodayReachCase):
+    def test_reached_over_json_rpc(self):
+        # another village's manager cannot mark the line, nor read it on their screen
+        self.authenticate("vs_manager_a2", "vs_manager_a2")
+        self.assertRefused(self.rpc("village.outage.reach", "action_reached", [self.reach_a1.id]))
+        data = self.rpc("village.today", "get_today")["result"]
+        self.assertEqual([line["id"] for line in data["reach"]], self.reach_a2.ids)
+        self.env.invalidate_all()
+        self.assertEqual(self.reach_a1.state, "pending")
+        # the manager of village A1 taps Reached on the today screen
+        self.authenticate("vs_manager_a", "vs_manager_a")
+        data = self.rpc("village.today", "get_today")["result"]
+        self.assertEqual([line["id"] for line in data["reach"]], self.reach_a1.ids)
+        reply = self.rpc("village.outage.reach", "action_reached", [self.reach_a1.id])
+        self.assertNotIn("error", reply, reply.get("error"))
+        self.env.invalidate_all()
+        self.assertEqual((self.reach_a1.state, self.reach_a1.reached_by_id), ("reached", self.manager_a))
+        self.assertFalse(self.reach_a1.activity_ids, "the call activity is done")
+        data = self.rpc("village.today", "get_today")["result"]
+        self.assertEqual(data["reach"], [], "the line left the screen")
+
+
+@tagged("post_install", "-at_install")
+class TestTodayReachOnPhone(HttpCase, TodayReachCase):
+    browser_size = "375x667"
+    touch_enabled = True
+
+    def test_reach_from_today_zh_cn(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["village_service"], ["zh_CN"], overwrite=True)
+        self.manager_a.lang = "zh_CN"
+        self.start_tour("/odoo", "village_service_today_reach", login="vs_manager_a")
+        self.assertEqual((self.reach_a1.state, self.reach_a1.reached_by_id), ("reached", self.manager_a))
+        self.assertFalse(self.reach_a1.activity_ids, "the call activity is done")
+        self.assertEqual(self.reach_a2.state, "pending", "another manager's line is untouched")

@@ -5,9 +5,10 @@ import { useService } from "@web/core/utils/hooks";
 import { standardActionServiceProps } from "@web/webclient/actions/action_service";
 
 /**
- * The account manager's day on one screen (今日工作): meetings of today and
- * before still planned, inquiries due with tap-to-call and one tap
- * "Inquired", problems overdue or due this week. The figures come from one
+ * The account manager's day on one screen (今日工作): households to reach
+ * before an outage with tap-to-call and one tap "Reached" / "Unreachable",
+ * meetings of today and before still planned, inquiries due with
+ * tap-to-call and one tap "Inquired", problems overdue or due this week. The figures come from one
  * call, village.today.get_today(), read with the user's own rights.
  */
 export class VillageToday extends Component {
@@ -17,7 +18,7 @@ export class VillageToday extends Component {
     setup() {
         this.orm = useService("orm");
         this.actionService = useService("action");
-        this.state = useState({ data: null });
+        this.state = useState({ data: null, marking: null });
         onWillStart(() => this.load());
     }
 
@@ -27,7 +28,11 @@ export class VillageToday extends Component {
 
     get sections() {
         const data = this.state.data;
+        const sections = data.reach.length
+            ? [{ key: "reach", title: _t("To Reach"), count: data.reach.length }]
+            : [];
         return [
+            ...sections,
             { key: "meetings", title: _t("Meetings"), count: data.meetings.length },
             { key: "inquiries", title: _t("Inquiries Due"), count: data.inquiries.length },
             { key: "problems", title: _t("Problems Due"), count: data.problems.length },
@@ -44,6 +49,24 @@ export class VillageToday extends Component {
             res_id: resId,
             views: [[false, "form"]],
         });
+    }
+
+    /**
+     * Reached / Unreachable: the reach line's own button (action_reached or
+     * action_unreachable, over JSON-RPC as the form's), then the screen is
+     * read again and the line has left it.
+     */
+    async markReach(line, method) {
+        if (this.state.marking) {
+            return;
+        }
+        this.state.marking = line.id;
+        try {
+            await this.orm.call("village.outage.reach", method, [[line.id]]);
+        } finally {
+            this.state.marking = null;
+            await this.load();
+        }
     }
 
     async openInquired(inquiry) {

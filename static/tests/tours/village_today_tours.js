@@ -120,3 +120,66 @@ registry.category("web_tour.tours").add("village_service_inquiries_phone", {
         },
     ],
 });
+
+// An account manager on a phone (375 px, Chinese) reaches a household before
+// an outage from the today screen: one tap calls the household or its
+// relative, one tap marks it reached and the line leaves the screen. The
+// committee inquiry about the household offers the village contact's number.
+registry.category("web_tour.tours").add("village_service_today_reach", {
+    steps: () => [
+        {
+            content: "After login the today screen lists the household to reach before the outage",
+            trigger: '.o_village_today .o_village_today_reach:contains("Test Household A1-1-01")',
+        },
+        {
+            content: "The user reads Chinese",
+            trigger: ".o_village_today",
+            run() {
+                if (!user.lang.startsWith("zh")) {
+                    throw new Error(`expected a Chinese session, got ${user.lang}`);
+                }
+            },
+        },
+        {
+            content: "Another manager's household is not on the screen",
+            trigger: '.o_village_today:not(:has(.o_village_today_reach:contains("Test Household A2-01")))',
+        },
+        {
+            content: "The household can be called with one tap",
+            trigger:
+                '.o_village_today_reach:contains("Test Household A1-1-01") a.o_village_today_call[href="tel:13800000001"]',
+        },
+        {
+            content: "and its relative",
+            trigger:
+                '.o_village_today_reach:contains("Test Household A1-1-01") a.o_village_today_call[href="tel:13900000001"]',
+        },
+        {
+            content: "The line and its buttons fit the phone's width",
+            trigger: '.o_village_today_reach:contains("Test Household A1-1-01") .o_village_today_reached',
+            run() {
+                const width = window.innerWidth;
+                const line = document.querySelector(".o_village_today_reach");
+                for (const el of [line, ...line.querySelectorAll("a, button")]) {
+                    const rect = el.getBoundingClientRect();
+                    if (rect.left < 0 || rect.right > width) {
+                        throw new Error(`${el.className} is off-screen (${rect.right} > ${width})`);
+                    }
+                }
+            },
+        },
+        {
+            content: "The committee inquiry about the household calls the village contact",
+            trigger: '.o_village_today_inquiry a.o_village_today_committee_call[href="tel:13700000001"]',
+        },
+        {
+            content: "Tap Reached",
+            trigger: '.o_village_today_reach:contains("Test Household A1-1-01") .o_village_today_reached',
+            run: "click",
+        },
+        {
+            content: "The household left the screen, and its count",
+            trigger: ".o_village_today:not(:has(.o_village_today_reach)):not(:has(.o_village_today_count_reach))",
+        },
+    ],
+});
