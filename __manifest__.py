@@ -64,6 +64,7 @@
         "views/village_inquiry_views.xml",
         "wizards/village_inquiry_done_views.xml",
         "views/helpdesk_ticket_portal_templates.xml",
+        "views/village_outage_notice_portal_templates.xml",
         "views/village_service_menus.xml",
     ],
     "demo": [

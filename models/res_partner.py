@@ -261,7 +261,7 @@ class ResPartner(models.Model):
     def create(self, vals_list):
         checked = self._village_check_create(vals_list)
         if self.env.su:
-            return super(ResPartner, checked).create(vals_list)
+            return super(ResPartner, checked).create(vals_list)._village_contacts_created()
         # a client-sent default_<field> would set the field as well: dropped for
         # the derived fields and (but for the bureau) the structure, checked for
         # the parent area and the village contact
@@ -278,13 +278,37 @@ class ResPartner(models.Model):
         }
         for vals in vals_list:
             partners._village_check_client_structure(partners.browse(), {**defaults, **vals})
-        return super(ResPartner, partners).create(vals_list)
+        return super(ResPartner, partners).create(vals_list)._village_contacts_created()
 
     def write(self, vals):
         self._village_check_client_vals(vals)
         if not self.env.su:
             self._village_check_client_structure(self, vals)
-        return super().write(vals)
+        # each partner's village contact before the write, and whether it was active
+        watched = {"village_contact_id", "active"} & vals.keys()
+        before = {partner: (partner.village_contact_id, partner.active) for partner in self} if watched else {}
+        result = super().write(vals)
+        if any(
+            contact != partner.village_contact_id or (contact and active != partner.active)
+            for partner, (contact, active) in before.items()
+        ):
+            self._village_contacts_changed()
+        return result
+
+    def _village_contacts_created(self):
+        if self.village_contact_id:
+            self._village_contacts_changed()
+        return self
+
+    @api.model
+    def _village_contacts_changed(self):
+        """The portal's record rules read the villages a user is the contact
+        of (`user.partner_id.village_contact_village_ids`), and Odoo caches a
+        rule's domain per user: when a village gets, changes or loses its
+        contact, or is archived or restored, that cache is dropped, so that
+        the former contact no longer reads its problems and outage notices,
+        and the new one does, from their next request on."""
+        self.env.registry.clear_cache()
 
     @api.model
     def _village_check_client_structure(self, partners, vals):

@@ -13,6 +13,8 @@ _logger = logging.getLogger(__name__)
 WEBHOOK_TIMEOUT = 10
 # After this many failed attempts a post line is given up (failed): copy it by hand
 WEBHOOK_MAX_ATTEMPTS = 5
+# The fields of a notice that only the village service's staff read
+STAFF = "village_service.group_village_user"
 
 
 class VillageOutageNotice(models.Model):
@@ -82,12 +84,14 @@ class VillageOutageNotice(models.Model):
         domain="[('kind', '!=', 'restored'), ('station_id', '=', station_id)]",
         help="The outage notice this restoration follows: its households are reached again.",
     )
-    post_ids = fields.One2many("village.outage.post", "notice_id", string="WeChat Texts")
-    reach_ids = fields.One2many("village.outage.reach", "notice_id", string="Households to Reach")
-    reach_count = fields.Integer(string="Reach Lines", compute="_compute_reach_figures")
-    unreached_count = fields.Integer(string="Not Reached Yet", compute="_compute_reach_figures")
+    # the WeChat texts and the households to reach are the staff's: a portal
+    # village contact reads the notice, never these (nor their figures)
+    post_ids = fields.One2many("village.outage.post", "notice_id", string="WeChat Texts", groups=STAFF)
+    reach_ids = fields.One2many("village.outage.reach", "notice_id", string="Households to Reach", groups=STAFF)
+    reach_count = fields.Integer(string="Reach Lines", compute="_compute_reach_figures", groups=STAFF)
+    unreached_count = fields.Integer(string="Not Reached Yet", compute="_compute_reach_figures", groups=STAFF)
     reach_rate = fields.Float(
-        string="Reach Rate", compute="_compute_reach_figures", help="Households reached ÷ reach lines."
+        string="Reach Rate", compute="_compute_reach_figures", help="Households reached ÷ reach lines.", groups=STAFF
     )
 
     _dates_ordered = models.Constraint(

@@ -14,6 +14,7 @@ from . import test_digest_smtp
 from . import test_demo_county
 from . import test_access_matrix
 from . import test_portal_village
+from . import test_portal_outage_notices
 from . import test_ledger_invariants
 from . import test_bad_input
 from . import test_performance

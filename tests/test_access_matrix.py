@@ -111,7 +111,9 @@ MATRIX = {
     },
     # outage notices: the station heads of the station notify them, its account
     # managers read them and reach the households of their villages (Notify
-    # creates the reach lines and WeChat texts; the job posts the texts)
+    # creates the reach lines and WeChat texts; the job posts the texts); the
+    # record here is a draft: a village's portal contact reads the notified
+    # notices of that village only (tests/test_portal_outage_notices.py)
     "village.outage.notice": {
         "manager_a": ("r", ""),
         "manager_b": ("", "r"),

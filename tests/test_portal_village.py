@@ -106,6 +106,20 @@ class TestPortalVillageContact(HttpCase, VillageServiceCase):
         self.assertIn("Closed Out", page.text)
         self.assertIn("Rectified on", page.text)
 
+    def test_a_new_contact_takes_over(self):
+        """The village appoints another contact: from the next request on the
+        former one no longer reads its problems and the new one does (Odoo
+        caches a rule's domain per user; the change drops it)."""
+        self.authenticate("vs_portal_contact", "vs_portal_contact")
+        self.assertEqual(self._get(f"/my/ticket/{self.ticket_a1.id}").status_code, 200)
+        self.village_a1.with_user(self.bureau_user).village_contact_id = self.contact_b1
+        self.assertEqual(self._get(f"/my/ticket/{self.ticket_a1.id}").status_code, 404)
+        self.authenticate("vs_portal_b1", "vs_portal_b1")
+        self.assertEqual(self._get(f"/my/ticket/{self.ticket_a1.id}").status_code, 200)
+        # archiving the village: its contact no longer reads its problems
+        self.village_a1.with_user(self.bureau_user).action_archive()
+        self.assertEqual(self._get(f"/my/ticket/{self.ticket_a1.id}").status_code, 404)
+
     def test_other_ticket_ids_answer_404(self):
         self.authenticate("vs_portal_contact", "vs_portal_contact")
         mine = self.env["helpdesk.ticket"].with_user(self.portal_contact).search([])
