@@ -47,15 +47,15 @@ class ReportCountyWeeklyXlsx(models.AbstractModel):
             width = sum(len(group["columns"]) for group in section["groups"])
             if not width:
                 continue
-            self._merge(sheet, 2, col, 2, col + width - 1, section["title"], header)
+            self._merge(sheet, (2, col, 2, col + width - 1), section["title"], header)
             for group in section["groups"]:
                 columns = group["columns"]
                 if columns[0]["sub"]:
-                    self._merge(sheet, 3, col, 3, col + len(columns) - 1, group["label"], wrap)
+                    self._merge(sheet, (3, col, 3, col + len(columns) - 1), group["label"], wrap)
                     for offset, column in enumerate(columns):
                         sheet.write(4, col + offset, column["sub"], header)
                 else:
-                    self._merge(sheet, 3, col, 4, col, group["label"], wrap)
+                    self._merge(sheet, (3, col, 4, col), group["label"], wrap)
                 col += len(columns)
         row = self._first_row
         columns = headline["columns"]
@@ -73,7 +73,10 @@ class ReportCountyWeeklyXlsx(models.AbstractModel):
         sheet.freeze_panes(self._first_row, 1)
 
     @staticmethod
-    def _merge(sheet, first_row, first_col, last_row, last_col, value, cell_format):
+    def _merge(sheet, cells, value, cell_format):
+        """Write `value` over the range `cells` (first row, first column,
+        last row, last column), merged when it spans several cells."""
+        first_row, first_col, last_row, last_col = cells
         if (first_row, first_col) == (last_row, last_col):
             sheet.write(first_row, first_col, value, cell_format)
         else:

@@ -94,7 +94,9 @@ class TestCountyReport(VillageRpcMixin, HttpCase, VillageServiceCase):
         Meeting.with_user(cls.manager_a).create(
             {"kind": "courtyard", "village_id": cls.village_a1.id, **held}
         ).action_done()
-        Meeting.with_user(cls.manager_b).create({"kind": "visit", "village_id": cls.village_b1.id, **held}).action_done()
+        Meeting.with_user(cls.manager_b).create(
+            {"kind": "visit", "village_id": cls.village_b1.id, **held}
+        ).action_done()
         # demand
         Lead = cls.env["crm.lead"]
         Lead.create(
@@ -150,7 +152,13 @@ class TestCountyReport(VillageRpcMixin, HttpCase, VillageServiceCase):
 
     def setUp(self):
         super().setUp()
-        self._inquiry(self.inquiry_rule, self.household_a1, self.manager_a, self.today - timedelta(days=1), done=self.today - timedelta(days=2))
+        self._inquiry(
+            self.inquiry_rule,
+            self.household_a1,
+            self.manager_a,
+            self.today - timedelta(days=1),
+            done=self.today - timedelta(days=2),
+        )
         self._inquiry(self.inquiry_rule, self.household_b1, self.manager_b, self.today - timedelta(days=2))
 
     # -- helpers ---------------------------------------------------------

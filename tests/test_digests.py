@@ -260,10 +260,10 @@ class TestWeeklyReport(DigestCase):
         self.assertIn("Test Station B", lines)
         # collected in the week (column B): the total is the sum of the stations
         self.assertEqual(lines["Test Station A"][1], 1)
-        self.assertEqual(lines["County Total"][1], sum(line[1] for name, line in lines.items() if name != "County Total"))
-        book = openpyxl.load_workbook(
-            io.BytesIO(attachments["Close-out Ledger 2026-05-04 - 2026-05-10.xlsx"].raw)
+        self.assertEqual(
+            lines["County Total"][1], sum(line[1] for name, line in lines.items() if name != "County Total")
         )
+        book = openpyxl.load_workbook(io.BytesIO(attachments["Close-out Ledger 2026-05-04 - 2026-05-10.xlsx"].raw))
         stations = [row[0] for row in book.worksheets[0].iter_rows(min_row=4, values_only=True)]
         self.assertIn("Test Station A", stations)
         self.assertIn("Test Station B", stations)
