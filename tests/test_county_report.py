@@ -370,3 +370,17 @@ class TestCountyReport(VillageRpcMixin, HttpCase, VillageServiceCase):
         # the ledger is still there
         self.assertIn(self.a_courtyard.number, response.text)
         self.assertNotIn(STATION_B, response.text)
+
+    def test_wizard_needs_stations_for_the_station_report(self):
+        """The station choice still needs its stations (the county's takes
+        every station the bureau reads)."""
+        self.authenticate("vs_head_a", "vs_head_a")
+        [wizard_id] = self.rpc(
+            "village.weekly.report.wizard",
+            "create",
+            [{"station_ids": [], "date_from": self.week[0].isoformat(), "date_to": self.week[1].isoformat()}],
+        )["result"]
+        for method in ("action_print_pdf", "action_print_xlsx"):
+            self.assertRefused(
+                self.rpc("village.weekly.report.wizard", method, [wizard_id]), "Choose at least one power supply"
+            )
