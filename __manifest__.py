@@ -48,6 +48,7 @@
         "wizards/helpdesk_ticket_closeout_views.xml",
         "wizards/village_weekly_report_wizard_views.xml",
         "reports/village_weekly_report.xml",
+        "reports/village_county_report.xml",
         "views/digest_digest_views.xml",
         "views/village_digest_run_views.xml",
         "views/res_config_settings_views.xml",

@@ -27,6 +27,7 @@ class HelpdeskTicket(models.Model):
         "date_closeout",
         "closeout_by_id",
         "closeout_satisfaction",
+        "date_revisit",
         "closeout_note",
         "reopen_count",
     )
@@ -72,6 +73,13 @@ class HelpdeskTicket(models.Model):
         copy=False,
         tracking=True,
         help="The customer's answer at the revisit (回访) before close-out.",
+    )
+    date_revisit = fields.Datetime(
+        string="Revisited on",
+        readonly=True,
+        copy=False,
+        help="When the customer was last asked at the revisit (回访), satisfied or not: the satisfaction rate "
+        "of the weekly reports counts the revisits of the period.",
     )
     closeout_note = fields.Text(string="Revisit Note", readonly=True, copy=False)
     reopen_count = fields.Integer(string="Times Reopened", readonly=True, copy=False)
@@ -473,11 +481,13 @@ class HelpdeskTicket(models.Model):
         """Strike the problems off after the revisit; a customer not satisfied
         sends them back to planning."""
         self._check_can_closeout()
+        now = fields.Datetime.now()
         if not satisfied:
             self._village_workflow_write(
                 {
                     "closeout_state": "planned",
                     "closeout_satisfaction": "not_satisfied",
+                    "date_revisit": now,
                     "closeout_note": note,
                     "date_rectified": False,
                     "rectified_by_id": False,
@@ -490,7 +500,6 @@ class HelpdeskTicket(models.Model):
                     ),
                 )
             return False
-        now = fields.Datetime.now()
         for team, tickets in self.grouped("team_id").items():
             stage = team._get_applicable_stages().filtered("closed")[:1]
             if not stage:
@@ -499,6 +508,7 @@ class HelpdeskTicket(models.Model):
                 {
                     "closeout_state": "closed",
                     "closeout_satisfaction": "satisfied",
+                    "date_revisit": now,
                     "closeout_note": note,
                     "date_closeout": now,
                     "closeout_by_id": self.env.uid,
@@ -534,6 +544,7 @@ class HelpdeskTicket(models.Model):
             "date_closeout": False,
             "closeout_by_id": False,
             "closeout_satisfaction": False,
+            "date_revisit": False,
             "reopen_count": self.reopen_count + 1,
         }
 

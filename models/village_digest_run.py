@@ -167,7 +167,15 @@ class VillageDigestRun(models.Model):
             self.write({"state": "empty", "date_sent": fields.Datetime.now(), "error": False})
             return
         mail = self.env["mail.mail"].sudo().browse(self.env.ref(TEMPLATES[self.kind]).send_mail(self.id))
-        if self.kind == "weekly_report" and (stations := run._weekly_stations()):
+        if self.kind == "weekly_report" and self._gets_county_report():
+            # the bureau's: the county report, counted with the recipient's
+            # rights (an extra address, set by the bureau, reads the county)
+            County = self.env["report.village_service.report_weekly_county"]
+            County = County.with_user(self.user_id) if self.user_id else County.sudo()
+            mail.attachment_ids = County.with_context(lang=self.lang)._digest_attachments(
+                self.period_start, self.period_end, {} if rendered is None else rendered, mail
+            )
+        elif self.kind == "weekly_report" and (stations := run._weekly_stations()):
             Report = self.env["report.village_service.report_weekly_station"].sudo().with_context(lang=self.lang)
             mail.attachment_ids = Report._digest_attachments(
                 stations, self.period_start, self.period_end, {} if rendered is None else rendered, mail
@@ -179,6 +187,12 @@ class VillageDigestRun(models.Model):
     def _village_sections(self):
         """The recipient's work list, with their rights."""
         return self.env["village.today"].with_user(self.user_id)._work_list_sections(self.period_start)
+
+    def _gets_county_report(self):
+        """The bureau and the extra recipients get the county report; a
+        station head their stations' reports."""
+        self.ensure_one()
+        return not self.user_id or self.user_id.has_group("village_service.group_village_manager")
 
     def _weekly_stations(self):
         """A station head's own stations; all for the bureau and the extra recipients."""

@@ -171,7 +171,11 @@ class ReportWeeklyStation(models.AbstractModel):
     def _get_report_values(self, docids, data=None):
         stations = self._stations_from_data(docids, data)
         date_from, date_to = self._period_from_data(data)
+        County = self.env["report.village_service.report_weekly_county"]
         return {
+            # the county report's headline block, a row for each station
+            "headline": County._headline(stations, date_from, date_to),
+            "headline_format": County._format,
             "doc_ids": stations.ids,
             "doc_model": "helpdesk.ticket.team",
             "docs": stations,

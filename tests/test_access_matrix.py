@@ -242,6 +242,9 @@ EXEMPT = {
     "report.village_service.closeout_ledger_xlsx": "abstract report: renders stations the user can read",
     "report.village_service.demand_xlsx": "abstract report: renders leads the user can read",
     "report.village_service.report_weekly_station": "abstract report: checks the station itself",
+    "report.village_service.report_weekly_county": "abstract report: the bureau's only (AccessError otherwise), "
+    "counted with the reader's record rules",
+    "report.village_service.county_report_xlsx": "abstract report: renders the county report's values",
     "village.link.guard": "abstract check of link values, no records",
     "ir.actions.report": "Odoo's report actions, extended to correct the PDFs' text layer: its access is Odoo's own",
     "village.today": "abstract: the today screen reads the user's own records with the user's rights",

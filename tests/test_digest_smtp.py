@@ -81,21 +81,27 @@ class TestDigestSmtp(DigestCase):
         self.assertNotIn(self.due_b1.number, html)
         self.assertFalse(list(work_list.iter_attachments()))
 
-        for recipient in ((self.head_a.email,), ("office@example.com",)):
+        station_files = {
+            "Weekly Station Report 2026-05-04 - 2026-05-10.pdf",
+            "Close-out Ledger 2026-05-04 - 2026-05-10.xlsx",
+        }
+        # the extra recipients (set by the bureau) get the bureau's: the county report
+        county_files = {
+            "County Weekly Report 2026-05-04 - 2026-05-10.pdf",
+            "County Weekly Report 2026-05-04 - 2026-05-10.xlsx",
+            "Close-out Ledger 2026-05-04 - 2026-05-10.xlsx",
+        }
+        for recipient, files in (((self.head_a.email,), station_files), (("office@example.com",), county_files)):
             report = by_rcpt[recipient]
             self.assertEqual(report["Subject"], "Weekly station report 05/04/2026 – 05/10/2026")
             attachments = {part.get_filename(): part.get_content() for part in report.iter_attachments()}
-            self.assertEqual(
-                set(attachments),
-                {
-                    "Weekly Station Report 2026-05-04 - 2026-05-10.pdf",
-                    "Close-out Ledger 2026-05-04 - 2026-05-10.xlsx",
-                },
-            )
+            self.assertEqual(set(attachments), files)
             run = runs.filtered(lambda r, rcpt=recipient: (r.user_id.email or r.email,) == rcpt)
             sizes = {a.name: a.file_size for a in run.mail_id.attachment_ids}
             for name, content in attachments.items():
                 self.assertEqual(len(content), sizes[name], name)
                 self.assertGreater(len(content), 1000, name)
-            self.assertTrue(attachments["Weekly Station Report 2026-05-04 - 2026-05-10.pdf"].startswith(b"%PDF"))
+            for name in files:
+                if name.endswith(".pdf"):
+                    self.assertTrue(attachments[name].startswith(b"%PDF"), name)
             self.assertTrue(attachments["Close-out Ledger 2026-05-04 - 2026-05-10.xlsx"].startswith(b"PK"))

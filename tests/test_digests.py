@@ -237,16 +237,39 @@ class TestWeeklyReport(DigestCase):
         self.assertEqual(set(head_mail.attachment_ids.mapped("res_model")), {"mail.mail"})
         self.assertEqual(set(head_mail.attachment_ids.mapped("res_id")), {head_mail.id})
 
+        # the bureau: the county report (PDF, XLSX) and the close-out ledger
+        # of every station
         bureau_mail = self._runs("weekly_report", self.bureau_user).mail_id
-        book = openpyxl.load_workbook(
-            io.BytesIO(bureau_mail.attachment_ids.filtered(lambda a: a.name.endswith("xlsx")).raw)
+        attachments = {a.name: a for a in bureau_mail.attachment_ids}
+        self.assertEqual(
+            set(attachments),
+            {
+                "County Weekly Report 2026-05-04 - 2026-05-10.pdf",
+                "County Weekly Report 2026-05-04 - 2026-05-10.xlsx",
+                "Close-out Ledger 2026-05-04 - 2026-05-10.xlsx",
+            },
         )
+        self.assertTrue(attachments["County Weekly Report 2026-05-04 - 2026-05-10.pdf"].raw.startswith(b"%PDF"))
+        sheet = openpyxl.load_workbook(
+            io.BytesIO(attachments["County Weekly Report 2026-05-04 - 2026-05-10.xlsx"].raw)
+        ).worksheets[0]
+        first = self.env["report.village_service.county_report_xlsx"]._first_row + 1
+        lines = {line[0]: line for line in sheet.iter_rows(min_row=first, values_only=True)}
+        self.assertEqual(list(lines)[-1], "County Total")
+        self.assertIn("Test Station A", lines)
+        self.assertIn("Test Station B", lines)
+        # collected in the week (column B): the total is the sum of the stations
+        self.assertEqual(lines["Test Station A"][1], 1)
+        self.assertEqual(
+            lines["County Total"][1], sum(line[1] for name, line in lines.items() if name != "County Total")
+        )
+        book = openpyxl.load_workbook(io.BytesIO(attachments["Close-out Ledger 2026-05-04 - 2026-05-10.xlsx"].raw))
         stations = [row[0] for row in book.worksheets[0].iter_rows(min_row=4, values_only=True)]
         self.assertIn("Test Station A", stations)
         self.assertIn("Test Station B", stations)
         office = self._runs("weekly_report", email="office@example.com").mail_id
         self.assertEqual(office.email_to, "office@example.com")
-        self.assertEqual(len(office.attachment_ids), 2)
+        self.assertEqual(len(office.attachment_ids), 3)
 
     def test_weekly_report_is_sent_once_per_week(self):
         self._trigger(self.weekly_cron, WEEKLY_MOMENT)

@@ -44,6 +44,7 @@ FIELDS = {
         "date_closeout": (WORKFLOW, "2026-01-02 00:00:00"),
         "closeout_by_id": (WORKFLOW, "head_b"),
         "closeout_satisfaction": (WORKFLOW, "satisfied"),
+        "date_revisit": (WORKFLOW, "2026-01-02 00:00:00"),
         "closeout_note": (WORKFLOW, "forged"),
         "reopen_count": (WORKFLOW, 7),
         # helpdesk_mgmt's own link, checked against the village

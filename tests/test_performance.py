@@ -78,6 +78,30 @@ class TestPerformance(VillageServiceCase):
             values = ten.read(names)
         self.assertEqual(values[0]["dash_total_collected"], 45)
 
+    @warmup
+    def test_county_headline_constant_queries(self):
+        """The county weekly report's figures (and the headline block of the
+        station report): one grouped query per figure, as many for 2
+        stations as for 10."""
+        County = self.env["report.village_service.report_weekly_county"].with_user(self.bureau_user)
+        two = (self.station_a | self.station_b).with_user(self.bureau_user)
+        ten = self.ten_stations.with_user(self.bureau_user)
+        week = (self.today - timedelta(days=6), self.today)
+        # problems (with its flush), by channel (2) and the channels' names,
+        # meetings (2), inquiries (2), villages, agreements and WeChat groups
+        # (4), demand (2), outage reach (2), revisits (2)
+        counts = []
+        for stations in (two, ten):
+            self.env.invalidate_all()
+            with self.assertQueryCount(18):
+                before = self.cr.sql_log_count
+                headline = County._headline(stations, *week)
+                counts.append(self.cr.sql_log_count - before)
+        if self.warm:  # the first (cold) run fills the caches
+            self.assertEqual(counts[0], counts[1])
+        self.assertEqual(headline["rows"][self.station_a.id]["collected"], 45)
+        self.assertEqual(headline["total"]["collected"], 90)
+
     def _list_spec(self, Ticket):
         arch = ElementTree.fromstring(Ticket.get_views([(False, "list")])["views"]["list"]["arch"])
         spec = {}

@@ -182,9 +182,14 @@ class TestReportFonts(VillageRpcMixin, HttpCase, VillageServiceCase):
             {"village_id": self.village_b1.id, "date_start": date(2025, 1, 1), "date_end": date(2025, 12, 31)}
         )
         self.authenticate("vs_bureau", "vs_bureau")
+        # each station on its own pages (the headline block and the ledger)
+        pages = 0
+        for station in (self.station_a, self.station_b):
+            self._weekly_pdf(stations=station)
+            pages += self.pages
         compact, _text, fonts = self._weekly_pdf(stations=self.station_a | self.station_b)
         self.assertSimplifiedChineseFonts(fonts)
-        self.assertEqual(self.pages, 2)
+        self.assertEqual(self.pages, pages)
         for chinese in (STATION, "长风供电所", PROBLEMS[0], "龙门村变压器噪音"):
             self.assertIn(chinese, compact)
         compact, _text, fonts = self._agreement_pdf(agreements=self.agreement | agreement_b)

@@ -1,15 +1,21 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 
 class VillageWeeklyReportWizard(models.TransientModel):
     _name = "village.weekly.report.wizard"
     _description = "Print the Weekly Station Report"
 
+    report_kind = fields.Selection(
+        [("station", "Stations"), ("county", "County (all stations and the total)")],
+        string="Report",
+        required=True,
+        default="station",
+        help="The county weekly report has a row per station and the county total; it is the bureau's.",
+    )
     station_ids = fields.Many2many(
         "helpdesk.ticket.team",
         string="Power Supply Stations",
-        required=True,
         domain="[('is_station', '=', True)]",
         default=lambda self: self._default_station_ids(),
     )
@@ -39,6 +45,10 @@ class VillageWeeklyReportWizard(models.TransientModel):
             if error:
                 raise ValidationError(error)
 
+    def _check_stations(self):
+        if self.report_kind == "station" and not self.station_ids:
+            raise UserError(self.env._("Choose at least one power supply station for the report."))
+
     def _report_data(self):
         # the web client sends a report with data to /report/<type>/<name>
         # without the records: the stations travel in the data
@@ -48,14 +58,29 @@ class VillageWeeklyReportWizard(models.TransientModel):
             "station_ids": self.station_ids.ids,
         }
 
+    def _county_data(self):
+        # every station the reader may read: none travels in the data
+        self.env["report.village_service.report_weekly_county"]._check_county_access()
+        return {"date_from": fields.Date.to_string(self.date_from), "date_to": fields.Date.to_string(self.date_to)}
+
     def action_print_pdf(self):
         self.ensure_one()
+        if self.report_kind == "county":
+            return self.env.ref("village_service.action_report_weekly_county").report_action(
+                self.env["helpdesk.ticket.team"], data=self._county_data()
+            )
+        self._check_stations()
         return self.env.ref("village_service.action_report_weekly_station").report_action(
             self.station_ids, data=self._report_data()
         )
 
     def action_print_xlsx(self):
         self.ensure_one()
+        if self.report_kind == "county":
+            return self.env.ref("village_service.action_report_weekly_county_xlsx").report_action(
+                self.env["helpdesk.ticket.team"], data=self._county_data()
+            )
+        self._check_stations()
         return self.env.ref("village_service.action_report_closeout_ledger_xlsx").report_action(
             self.station_ids, data=self._report_data()
         )
