@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytz
 
 from odoo.addons.village_service.demo.village_demo import DEMO_DAY_APRIL_9
+from odoo.exceptions import AccessDenied
 from odoo.tests import TransactionCase, tagged
 from odoo.tests.common import new_test_user
 
@@ -116,6 +117,16 @@ class TestDemoCounty(TransactionCase):
             self.assertFalse(manager.has_group("village_service.group_village_station"), manager.login)
         for village in self.villages:
             self.assertIn(village.village_manager_id, village.village_station_id.user_ids, village.name)
+        # each one logs in with their login as password, the generated ones too
+        for login in ("manager.tucheng1", "manager.tucheng8", "head.donghuang"):
+            user = self.env["res.users"].search([("login", "=", login)])
+            user.with_user(user)._check_credentials(
+                {"login": login, "password": login, "type": "password"}, {"interactive": True}
+            )
+        with self.assertRaises(AccessDenied):
+            user.with_user(user)._check_credentials(
+                {"login": "head.donghuang", "password": "wrong", "type": "password"}, {"interactive": True}
+            )
 
     def test_389_wechat_groups_and_the_92_problems_collected_there(self):
         Group = self.env["village.chat.group"].with_user(self.bureau_user)
