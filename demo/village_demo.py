@@ -359,6 +359,7 @@ class VillageDemo(models.AbstractModel):
             return
         Agreement = self.env["village.agreement"]
         days = self._campaign_days()
+        self._demo_agreement_history()
         by_station = [
             self.env["res.partner"].search(
                 [("village_kind", "in", ("village", "community")), ("village_station_id", "=", station.id)],
@@ -394,6 +395,34 @@ class VillageDemo(models.AbstractModel):
             }
         )
         self._name_xmlids({"agreement_campaign_demo": campaign})
+
+    @api.model
+    def _demo_agreement_history(self):
+        """Agreements in force before the campaign: Tiancheng's expired two
+        months ago, Qinglong's was terminated when its committee changed."""
+        today = self.env["village.service.area"]._today()
+        history = {
+            "agreement_tiancheng_previous_demo": {
+                "village_id": self._ref("village_tiancheng_demo").id,
+                "village_signatory_id": self._ref("signatory_tiancheng_demo").id,
+                "date_signed": today - relativedelta(years=3, days=61),
+                "date_start": today - relativedelta(years=3, days=61),
+                "date_end": today - relativedelta(days=62),
+                "state": "expired",
+            },
+            "agreement_qinglong_previous_demo": {
+                "village_id": self._ref("village_qinglong_demo").id,
+                "village_signatory_id": self._ref("signatory_qinglong_demo").id,
+                "date_signed": today - relativedelta(years=1, days=60),
+                "date_start": today - relativedelta(years=1, days=60),
+                "date_end": today + relativedelta(years=2, days=-61),
+                "date_terminated": today - relativedelta(days=60),
+                "termination_reason": "村委会换届，原专职联系人离任，待重新签订。",
+                "state": "terminated",
+            },
+        }
+        agreements = self.env["village.agreement"].create(list(history.values()))
+        self._name_xmlids(dict(zip(history, agreements, strict=True)))
 
     # ------------------------------------------------------------------
     # The problem ledgers
