@@ -42,6 +42,7 @@
         "views/res_partner_views.xml",
         "views/helpdesk_ticket_team_views.xml",
         "views/village_coverage_report_views.xml",
+        "views/village_agreement_campaign_views.xml",
         "views/helpdesk_ticket_views.xml",
         "views/village_daily_stat_views.xml",
         "views/village_closeout_report_views.xml",

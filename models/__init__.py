@@ -9,6 +9,7 @@ from . import crm_lead
 from . import res_config_settings
 from . import village_daily_stat
 from . import village_agreement
+from . import village_agreement_campaign
 from . import mail_activity
 from . import village_inquiry_rule
 from . import village_inquiry

@@ -100,6 +100,16 @@ MATRIX = {
         "plain": NONE,
         "public": NONE,
     },
+    # signing campaigns: planned by the bureau, read by the stations they concern
+    "village.agreement.campaign": {
+        "manager_a": ("r", ""),
+        "manager_b": ("", "r"),
+        "head_a": ("r", ""),
+        "bureau": ("rcwu", "rcwu"),
+        "portal_a1": NONE,
+        "plain": NONE,
+        "public": NONE,
+    },
     "village.meeting": {
         "manager_a": ("rcw", ""),
         "manager_b": ("", "rcw"),
@@ -321,6 +331,15 @@ class TestAccessMatrix(VillageServiceCase):
                     }
                 ),
                 "village.agreement": env["village.agreement"].create({"village_id": village.id}),
+                "village.agreement.campaign": env["village.agreement.campaign"].create(
+                    {
+                        "name": f"Campaign of {station.name}",
+                        "station_id": station.id,
+                        "date_start": today,
+                        "date_end": today + timedelta(days=9),
+                        "target_count": 10,
+                    }
+                ),
                 "village.meeting": env["village.meeting"].create({"village_id": village.id, "user_id": manager.id}),
                 "village.inquiry": env["village.inquiry"].browse(
                     env["mail.activity"]
@@ -390,6 +409,12 @@ class TestAccessMatrix(VillageServiceCase):
             },
             "village.chat.group": {"name": "New group", "village_ids": [Command.set(village.ids)]},
             "village.agreement": {"village_id": village.id, "date_start": self.today + timedelta(days=400)},
+            "village.agreement.campaign": {
+                "name": "New campaign",
+                "station_id": station.id,
+                "date_start": self.today,
+                "date_end": self.today + timedelta(days=9),
+            },
             "village.meeting": {"village_id": village.id},
             "village.inquiry": {
                 "rule_id": self.inquiry_rule.id,

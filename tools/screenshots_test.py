@@ -70,16 +70,16 @@ class TestDesktopScreenshots(ScreenshotCase):
             "ledger",
             "/odoo/action-village_service.helpdesk_ticket_action_ledger?view_type=list",
             ".o_list_view .o_data_row",
-            "head.xijiu",
+            "head.tucheng",
         )
 
     def test_weekly_report(self):
-        station = self.env.ref("village_service.team_station_xijiu_demo")
+        station = self.env.ref("village_service.team_station_tucheng_demo")
         self.shoot(
             "weekly_report",
             f"/report/html/village_service.report_weekly_station/{station.id}",
             ".o_village_figures",
-            "head.xijiu",
+            "head.tucheng",
         )
 
     def test_daily_statistics(self):
@@ -87,7 +87,7 @@ class TestDesktopScreenshots(ScreenshotCase):
             "daily_statistics",
             "/odoo/daily-statistics",
             ".o_list_view .o_data_row",
-            "head.xijiu",
+            "head.tucheng",
         )
 
     def test_dashboard(self):
