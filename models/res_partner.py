@@ -131,6 +131,15 @@ class ResPartner(models.Model):
         help="The household's relatives (children working away...) to call when the household cannot be reached.",
     )
     village_member_ids = fields.One2many("res.partner", "village_id", string="Members of the Village")
+    transformer_area_id = fields.Many2one(
+        "village.transformer.area",
+        string="Transformer Area",
+        index="btree_not_null",
+        tracking=True,
+        ondelete="restrict",
+        domain="[('village_ids', '=', village_id)]",
+        help="The transformer area that supplies this household: one of the areas serving its village.",
+    )
     village_member_count = fields.Integer(string="Registered Households", compute="_compute_village_member_count")
     village_agreement_ids = fields.One2many("village.agreement", "village_id", string="Agreements")
     village_agreement_count = fields.Integer(string="Agreements Count", compute="_compute_village_agreement_count")
@@ -227,6 +236,20 @@ class ResPartner(models.Model):
             raise ValidationError(
                 self.env._("The service area cannot contain a cycle: an area cannot lie below itself.")
             )
+
+    @api.constrains("transformer_area_id", "village_parent_id")
+    def _check_transformer_area_of_village(self):
+        for partner in self:
+            area = partner.transformer_area_id
+            if area and partner.village_id not in area.sudo().village_ids:
+                raise ValidationError(
+                    self.env._(
+                        "Transformer area %(area)s does not serve %(village)s, the village of %(name)s.",
+                        area=area.sudo().display_name,
+                        village=partner.village_id.name or self.env._("no village"),
+                        name=partner.name,
+                    )
+                )
 
     def _village_parent_error(self, partner, parent):
         kinds = dict(self._fields["village_kind"]._description_selection(self.env))
