@@ -78,6 +78,7 @@
         "demo/village_agreement_demo.xml",
         "demo/crm_lead_demo.xml",
         "demo/village_meeting_demo.xml",
+        "demo/village_grid_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
