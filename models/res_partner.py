@@ -140,6 +140,13 @@ class ResPartner(models.Model):
         domain="[('village_ids', '=', village_id)]",
         help="The transformer area that supplies this household: one of the areas serving its village.",
     )
+    # the areas serving a village, as its reader may see them (kept on the areas by the bureau)
+    village_transformer_area_ids = fields.Many2many(
+        "village.transformer.area",
+        string="Transformer Areas",
+        compute="_compute_village_transformer_area_ids",
+        groups="village_service.group_village_user",
+    )
     village_member_count = fields.Integer(string="Registered Households", compute="_compute_village_member_count")
     village_agreement_ids = fields.One2many("village.agreement", "village_id", string="Agreements")
     village_agreement_count = fields.Integer(string="Agreements Count", compute="_compute_village_agreement_count")
@@ -188,6 +195,16 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.village_member_count = counts.get(partner, 0)
+
+    def _compute_village_transformer_area_ids(self):
+        Area = self.env["village.transformer.area"]
+        villages = self.filtered(lambda p: p.village_kind in ("village", "community"))
+        by_village = {}
+        for area in Area.search([("village_ids", "in", villages.ids)]) if villages else Area:
+            for village in area.village_ids:
+                by_village[village.id] = by_village.get(village.id, Area) | area
+        for partner in self:
+            partner.village_transformer_area_ids = by_village.get(partner.id, Area)
 
     def _compute_village_agreement_count(self):
         counts = dict(

@@ -294,6 +294,13 @@ class TestGrid(VillageRpcMixin, HttpCase, VillageServiceCase):
         self.assertAlmostEqual(by_feeder[self.feeder_a.id]["loading:max"], 140 / 180 * 100, places=3)
         self.assertAlmostEqual(by_feeder[self.feeder_b.id]["loading:max"], 50 / 90 * 100, places=3)
 
+    def test_village_shows_its_areas(self):
+        self.assertEqual(
+            self.village_a1.with_user(self.head_a).village_transformer_area_ids, self.area_a1 | self.area_a1_north
+        )
+        self.assertEqual(self.village_a2.with_user(self.manager_a2).village_transformer_area_ids, self.area_a2)
+        self.assertFalse(self.household_a1.village_transformer_area_ids)
+
     # who sees and edits the grid ---------------------------------------------
 
     def test_station_head_sees_only_the_own_station(self):
