@@ -56,6 +56,10 @@
         "data/crm_lead_data.xml",
         "views/crm_lead_views.xml",
         "views/village_demand_report_views.xml",
+        "views/village_grid_substation_views.xml",
+        "views/village_grid_feeder_views.xml",
+        "views/village_transformer_area_views.xml",
+        "views/village_grid_headroom_report_views.xml",
         "wizards/helpdesk_ticket_create_lead_views.xml",
         "views/village_meeting_views.xml",
         "wizards/village_meeting_done_views.xml",
@@ -75,6 +79,7 @@
         "demo/village_agreement_demo.xml",
         "demo/crm_lead_demo.xml",
         "demo/village_meeting_demo.xml",
+        "demo/village_grid_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -16,6 +16,10 @@ POWER_DEMAND_TYPES = [
     ("relocation", "Relocation"),
     ("other", "Other"),
 ]
+# demand types that add no load to the grid (a transformer moved elsewhere)
+NO_LOAD_DEMAND_TYPES = ("relocation",)
+# a demand like another of the same village, type and kW recorded within this many days is a likely duplicate
+DUPLICATE_DAYS = 30
 
 
 class CrmLead(models.Model):
@@ -23,6 +27,7 @@ class CrmLead(models.Model):
 
     _name = "crm.lead"
     _inherit = ["crm.lead", "village.link.guard"]
+    _village_workflow_fields = ("power_demand_duplicate_confirmed",)
 
     # precomputed, as the demand's title (name) follows from them before the row is inserted
     name = fields.Char(compute="_compute_name", store=True, readonly=False, precompute=True)
@@ -59,6 +64,36 @@ class CrmLead(models.Model):
         store=True,
         index="btree_not_null",
     )
+    transformer_area_id = fields.Many2one(
+        "village.transformer.area",
+        string="Transformer Area",
+        compute="_compute_transformer_area_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index="btree_not_null",
+        tracking=True,
+        ondelete="restrict",
+        domain="[('village_ids', '=', village_id)]",
+        help="Where on the grid the load lands: the household's area, or the village's only one.",
+    )
+    power_demand_adds_load = fields.Boolean(
+        string="Adds Load",
+        compute="_compute_power_demand_adds_load",
+        store=True,
+        help="Whether the demand's kW add load to its transformer area (a relocation does not).",
+    )
+    power_demand_duplicate_of_id = fields.Many2one(
+        "crm.lead",
+        string="Possible Duplicate of",
+        compute="_compute_power_demand_duplicate_of_id",
+        store=True,
+        index="btree_not_null",
+        tracking=True,
+        help="An earlier demand of the same village, type and kW within 30 days, or of the same household "
+        "and type: this one is left out of the grid's sums until confirmed as a demand of its own.",
+    )
+    power_demand_duplicate_confirmed = fields.Boolean(string="Confirmed Not a Duplicate", copy=False, tracking=True)
     photo = fields.Image(string="Photo", max_width=1920, max_height=1920)
     is_large_demand = fields.Boolean(
         string="Large Demand",
@@ -121,6 +156,71 @@ class CrmLead(models.Model):
             if lead.partner_id.village_id:
                 lead.village_id = lead.partner_id.village_id
 
+    @api.depends("partner_id.transformer_area_id", "village_id")
+    def _compute_transformer_area_id(self):
+        """The household's area when it serves the village, else the one the
+        lead has if it still does, else the village's area when it has only one."""
+        Area = self.env["village.transformer.area"].sudo()
+        areas = Area.search([("village_ids", "in", self.village_id.ids)]) if self.village_id else Area
+        by_village = {}
+        for area in areas:
+            for village in area.village_ids:
+                by_village.setdefault(village.id, Area)
+                by_village[village.id] |= area
+        for lead in self:
+            village_areas = by_village.get(lead.village_id.id, Area)
+            household_area = lead.partner_id.sudo().transformer_area_id
+            if household_area and household_area in village_areas:
+                lead.transformer_area_id = household_area
+            elif lead.transformer_area_id and lead.transformer_area_id.sudo() in village_areas:
+                continue
+            elif len(village_areas) == 1:
+                lead.transformer_area_id = village_areas
+            else:
+                lead.transformer_area_id = False
+
+    @api.depends("power_demand_type")
+    def _compute_power_demand_adds_load(self):
+        for lead in self:
+            lead.power_demand_adds_load = lead.power_demand_type not in NO_LOAD_DEMAND_TYPES
+
+    @api.depends("village_id", "partner_id", "power_demand_type", "power_demand_kw", "power_demand_duplicate_confirmed")
+    def _compute_power_demand_duplicate_of_id(self):
+        """An earlier open demand of the same type: of the same village and kW
+        recorded within 30 days, or of the same household. Every demand is
+        compared, whoever may read it (the same village, the same grid)."""
+        Lead = self.env["crm.lead"].sudo().with_context(active_test=True)
+        for lead in self:
+            if lead.power_demand_duplicate_confirmed or not lead.power_demand_type or not lead.id:
+                lead.power_demand_duplicate_of_id = False
+                continue
+            created = lead.create_date or fields.Datetime.now()
+            household = lead.partner_id if lead.partner_id and not lead.partner_id.village_kind else None
+            same = (
+                Domain("village_id", "=", lead.village_id.id)
+                & Domain("power_demand_kw", "=", lead.power_demand_kw)
+                & Domain("create_date", ">=", created - relativedelta(days=DUPLICATE_DAYS))
+            )
+            if household:
+                same |= Domain("partner_id", "=", household.id)
+            domain = (
+                Domain("id", "<", lead.id)
+                & Domain("power_demand_type", "=", lead.power_demand_type)
+                & Domain("won_status", "!=", "lost")
+                & (same if lead.village_id or household else Domain.FALSE)
+            )
+            lead.power_demand_duplicate_of_id = Lead.search(domain, order="id", limit=1)
+
+    @api.model
+    def _village_counted_demand_domain(self):
+        """The demands whose kW count on the grid: open or won, adding load,
+        not a likely duplicate (until confirmed)."""
+        return [
+            ("won_status", "!=", "lost"),
+            ("power_demand_adds_load", "=", True),
+            ("power_demand_duplicate_of_id", "=", False),
+        ]
+
     @api.depends("power_demand_kw", "power_needed_by", "active", "won_status")
     def _compute_is_large_demand(self):
         threshold, horizon = self._large_demand_limits()
@@ -181,6 +281,20 @@ class CrmLead(models.Model):
     def _check_station_of_village(self):
         self.env["res.partner"]._village_check_station_of(self)
 
+    @api.constrains("transformer_area_id", "village_id")
+    def _check_transformer_area_of_village(self):
+        for lead in self:
+            area = lead.transformer_area_id.sudo()
+            if area and lead.village_id not in area.village_ids:
+                raise ValidationError(
+                    self.env._(
+                        "Transformer area %(area)s does not serve %(village)s, the village of demand %(lead)s.",
+                        area=area.display_name,
+                        village=lead.village_id.name or self.env._("no village"),
+                        lead=lead.name,
+                    )
+                )
+
     @api.constrains("power_needed_by")
     def _check_power_needed_by(self):
         for lead in self:
@@ -200,6 +314,12 @@ class CrmLead(models.Model):
                         created=created,
                     )
                 )
+
+    def action_confirm_not_duplicate(self):
+        """The demand is one of its own, not a repeat of the earlier one: it
+        counts on the grid from now on."""
+        self._village_workflow_write({"power_demand_duplicate_confirmed": True})
+        return True
 
     def action_print_demand_xlsx(self):
         """The grid-planning workbook of the selected demands (all visible

@@ -37,6 +37,12 @@ class ResConfigSettings(models.TransientModel):
         default=50.0,
         help="Demands of at least this power, needed within six months, are listed as large demands.",
     )
+    village_grid_loading_threshold = fields.Float(
+        string="Grid Loading Threshold (%)",
+        config_parameter="village_service.grid_loading_threshold",
+        default=80.0,
+        help="A transformer area whose measured peak plus open demand reaches this loading must be acted on.",
+    )
     village_work_list_enabled = fields.Boolean(
         string="Daily Work List",
         config_parameter="village_service.work_list_enabled",

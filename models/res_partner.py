@@ -131,6 +131,22 @@ class ResPartner(models.Model):
         help="The household's relatives (children working away...) to call when the household cannot be reached.",
     )
     village_member_ids = fields.One2many("res.partner", "village_id", string="Members of the Village")
+    transformer_area_id = fields.Many2one(
+        "village.transformer.area",
+        string="Transformer Area",
+        index="btree_not_null",
+        tracking=True,
+        ondelete="restrict",
+        domain="[('village_ids', '=', village_id)]",
+        help="The transformer area that supplies this household: one of the areas serving its village.",
+    )
+    # the areas serving a village, as its reader may see them (kept on the areas by the bureau)
+    village_transformer_area_ids = fields.Many2many(
+        "village.transformer.area",
+        string="Transformer Areas",
+        compute="_compute_village_transformer_area_ids",
+        groups="village_service.group_village_user",
+    )
     village_member_count = fields.Integer(string="Registered Households", compute="_compute_village_member_count")
     village_agreement_ids = fields.One2many("village.agreement", "village_id", string="Agreements")
     village_agreement_count = fields.Integer(string="Agreements Count", compute="_compute_village_agreement_count")
@@ -180,6 +196,16 @@ class ResPartner(models.Model):
         for partner in self:
             partner.village_member_count = counts.get(partner, 0)
 
+    def _compute_village_transformer_area_ids(self):
+        Area = self.env["village.transformer.area"]
+        villages = self.filtered(lambda p: p.village_kind in ("village", "community"))
+        by_village = {}
+        for area in Area.search([("village_ids", "in", villages.ids)]) if villages else Area:
+            for village in area.village_ids:
+                by_village[village.id] = by_village.get(village.id, Area) | area
+        for partner in self:
+            partner.village_transformer_area_ids = by_village.get(partner.id, Area)
+
     def _compute_village_agreement_count(self):
         counts = dict(
             self.env["village.agreement"]._read_group([("village_id", "in", self.ids)], ["village_id"], ["__count"])
@@ -227,6 +253,20 @@ class ResPartner(models.Model):
             raise ValidationError(
                 self.env._("The service area cannot contain a cycle: an area cannot lie below itself.")
             )
+
+    @api.constrains("transformer_area_id", "village_parent_id")
+    def _check_transformer_area_of_village(self):
+        for partner in self:
+            area = partner.transformer_area_id
+            if area and partner.village_id not in area.sudo().village_ids:
+                raise ValidationError(
+                    self.env._(
+                        "Transformer area %(area)s does not serve %(village)s, the village of %(name)s.",
+                        area=area.sudo().display_name,
+                        village=partner.village_id.name or self.env._("no village"),
+                        name=partner.name,
+                    )
+                )
 
     def _village_parent_error(self, partner, parent):
         kinds = dict(self._fields["village_kind"]._description_selection(self.env))

@@ -207,6 +207,29 @@ MATRIX = {
         "plain": NONE,
         "public": NONE,
     },
+    # the grid: kept by the bureau, read by the stations (and account
+    # managers) it belongs to; the headroom rows as the areas
+    **{
+        model: {
+            "manager_a": ("r", ""),
+            "manager_b": ("", "r"),
+            "head_a": ("r", ""),
+            "bureau": ("rcwu", "rcwu"),
+            "portal_a1": NONE,
+            "plain": NONE,
+            "public": NONE,
+        }
+        for model in ("village.grid.feeder", "village.transformer.area")
+    },
+    "village.grid.headroom.report": {
+        "manager_a": ("r", ""),
+        "manager_b": ("", "r"),
+        "head_a": ("r", ""),
+        "bureau": ("r", "r"),
+        "portal_a1": NONE,
+        "plain": NONE,
+        "public": NONE,
+    },
     # configuration: read by the app's users, kept by the bureau
     **{
         model: {
@@ -223,6 +246,7 @@ MATRIX = {
             "village.agreement.service",
             "village.meeting.topic",
             "village.inquiry.rule",
+            "village.grid.substation",
         )
     },
     # wizards: who may open them (create); their records are their creator's
@@ -299,8 +323,22 @@ class TestAccessMatrix(VillageServiceCase):
             {"name": "Test weekly call", "activity_type_id": call.id, "target": "village"}
         )
 
+        cls.substation = env["village.grid.substation"].create({"name": "Test substation", "code": "TS-M"})
+
         def side(village, manager, household):
             station = village.village_station_id
+            feeder = env["village.grid.feeder"].create(
+                {"name": f"Feeder of {village.name}", "code": f"TF-M-{village.id}", "station_id": station.id}
+            )
+            area = env["village.transformer.area"].create(
+                {
+                    "name": f"Area of {village.name}",
+                    "code": f"TA-M-{village.id}",
+                    "feeder_id": feeder.id,
+                    "village_ids": [Command.set(village.ids)],
+                    "capacity_kva": 100,
+                }
+            )
             ticket = env["helpdesk.ticket"].create(
                 {"name": f"Problem of {village.name}", "description": "x", "partner_id": household.id}
             )
@@ -367,6 +405,10 @@ class TestAccessMatrix(VillageServiceCase):
                 ),
                 "village.meeting.topic": env["village.meeting.topic"].create({"name": f"Test topic {village.name}"}),
                 "village.inquiry.rule": cls.inquiry_rule,
+                "village.grid.substation": cls.substation,
+                "village.grid.feeder": feeder,
+                "village.transformer.area": area,
+                "village.grid.headroom.report": env["village.grid.headroom.report"].search([("area_id", "=", area.id)]),
             }
             notice = env["village.outage.notice"].create(
                 {
@@ -434,6 +476,15 @@ class TestAccessMatrix(VillageServiceCase):
             "village.agreement.service": {"name": "New service"},
             "village.meeting.topic": {"name": "New topic"},
             "village.inquiry.rule": {"name": "New rule", "activity_type_id": todo.id, "target": "village"},
+            "village.grid.substation": {"name": "New substation", "code": f"NEW-S-{side}"},
+            "village.grid.feeder": {"name": "New feeder", "code": f"NEW-F-{side}", "station_id": station.id},
+            "village.transformer.area": {
+                "name": "New area",
+                "code": f"NEW-A-{side}",
+                "feeder_id": rec["village.grid.feeder"].id,
+                "village_ids": [Command.set(village.ids)],
+            },
+            "village.grid.headroom.report": {"area_id": rec["village.transformer.area"].id},
             "village.outage.notice": {
                 "station_id": station.id,
                 "date_start": fields.Datetime.now() + timedelta(days=2),
@@ -541,6 +592,9 @@ class TestAccessMatrix(VillageServiceCase):
             "village.closeout.report",
             "village.coverage.report",
             "village.demand.report",
+            "village.grid.feeder",
+            "village.transformer.area",
+            "village.grid.headroom.report",
         ):
             record = self.records["A"][model]
             with self.assertRaises(AccessError, msg=model):

@@ -56,6 +56,10 @@ FIELDS = {
         "station_id": (DERIVED, "station_b"),
         "township_id": (DERIVED, "township_b"),
         "power_demand_type": (FREE, "what the villager asks for"),
+        "transformer_area_id": (SCOPED, "area_b"),
+        "power_demand_adds_load": (DERIVED, False),
+        "power_demand_duplicate_of_id": (DERIVED, None),
+        "power_demand_duplicate_confirmed": (WORKFLOW, True),
     },
     "res.partner": {
         "village_kind": (BUREAU, "township"),
@@ -67,6 +71,7 @@ FIELDS = {
         "village_contact_id": (SCOPED, "household_b1"),
         "care_tag_ids": (FREE, "the account manager knows the household"),
         "village_chat_group_ids": (SCOPED, "group_b"),
+        "transformer_area_id": (SCOPED, "area_b"),
     },
     "village.agreement": {
         "name": (FREE, "an imported agreement keeps its paper number; a new one gets the sequence"),
@@ -166,6 +171,21 @@ FIELDS = {
         "village_inquiry_note": (WORKFLOW, "forged"),
     },
     "helpdesk.ticket.team": {"require_closeout": (BUREAU, False)},
+    # the grid: the bureau's (ACL); what follows from the villages and the
+    # capacity is written by nobody
+    "village.grid.substation": {"company_id": (BUREAU, None)},
+    "village.grid.feeder": {"substation_id": (BUREAU, None), "station_id": (BUREAU, "station_b")},
+    "village.transformer.area": {
+        "feeder_id": (BUREAU, None),
+        "village_ids": (BUREAU, "village_b1"),
+        "manager_id": (BUREAU, "manager_b"),
+        "substation_id": (DERIVED, None),
+        "station_id": (DERIVED, "station_b"),
+        "township_id": (DERIVED, "township_b"),
+        "company_id": (DERIVED, None),
+        "capacity_kw": (DERIVED, 999.0),
+        "loading": (DERIVED, 1.0),
+    },
 }
 
 
@@ -238,6 +258,32 @@ class TestIntegrityAttacks(VillageRpcMixin, HttpCase, VillageServiceCase):
         cls.notice_b = env["village.outage.notice"].create(
             {"station_id": cls.station_b.id, "date_start": start, "village_ids": [Command.set(cls.village_b1.ids)]}
         )
+        cls.substation = env["village.grid.substation"].create({"name": "Substation", "code": "S-1"})
+        feeders = env["village.grid.feeder"].create(
+            [
+                {"name": "Feeder A", "code": "F-A", "substation_id": cls.substation.id, "station_id": cls.station_a.id},
+                {"name": "Feeder B", "code": "F-B", "substation_id": cls.substation.id, "station_id": cls.station_b.id},
+            ]
+        )
+        cls.feeder_a, cls.feeder_b = feeders
+        cls.area_a, cls.area_b = env["village.transformer.area"].create(
+            [
+                {
+                    "name": "Area A1",
+                    "code": "A-1",
+                    "feeder_id": cls.feeder_a.id,
+                    "village_ids": [Command.set(cls.village_a1.ids)],
+                    "capacity_kva": 200,
+                },
+                {
+                    "name": "Area B1",
+                    "code": "B-1",
+                    "feeder_id": cls.feeder_b.id,
+                    "village_ids": [Command.set(cls.village_b1.ids)],
+                    "capacity_kva": 200,
+                },
+            ]
+        )
         # the record of station A that each model's attacks aim at
         cls.targets = {
             "helpdesk.ticket": cls.ticket_a,
@@ -255,6 +301,9 @@ class TestIntegrityAttacks(VillageRpcMixin, HttpCase, VillageServiceCase):
             "village.outage.notice": cls.notice_a,
             "village.outage.post": cls.notice_a.post_ids[:1],
             "village.outage.reach": cls.notice_a.reach_ids.filtered(lambda r: r.partner_id == cls.household_a1),
+            "village.grid.substation": cls.substation,
+            "village.grid.feeder": cls.feeder_a,
+            "village.transformer.area": cls.area_a,
         }
         # what a role may legitimately create: the control that the refusal is
         # the forged field's, not a side effect of bad values

@@ -1,0 +1,203 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+GRID_LOADING_THRESHOLD_PARAM = "village_service.grid_loading_threshold"
+GRID_LOADING_THRESHOLD_DEFAULT = 80.0
+
+
+class VillageTransformerArea(models.Model):
+    """A transformer area (台区): the low-voltage area behind one distribution
+    transformer, fed by a feeder, serving one or more villages. Its capacity
+    (kVA × power factor) against the measured peak and the open demand of its
+    households is the headroom a planner reads."""
+
+    _name = "village.transformer.area"
+    _description = "Transformer Area"
+    _inherit = ["mail.thread", "mail.activity.mixin", "village.link.guard"]
+    _order = "code, name, id"
+    _rec_names_search = ["code", "name"]
+
+    name = fields.Char(string="Transformer Area", required=True, tracking=True)
+    code = fields.Char(
+        string="Code", required=True, copy=False, tracking=True, help="The grid's own code, used to import by code."
+    )
+    feeder_id = fields.Many2one(
+        "village.grid.feeder", string="Feeder", index="btree_not_null", tracking=True, ondelete="restrict"
+    )
+    substation_id = fields.Many2one(related="feeder_id.substation_id", string="Substation", store=True)
+    village_ids = fields.Many2many(
+        "res.partner",
+        "village_transformer_area_village_rel",
+        "area_id",
+        "village_id",
+        string="Villages Served",
+        domain="[('village_kind', 'in', ('village', 'community'))]",
+        help="The village committees or communities whose households this transformer supplies.",
+    )
+    # the station of its (first) village, else of its feeder
+    station_id = fields.Many2one(
+        "helpdesk.ticket.team",
+        string="Power Supply Station",
+        compute="_compute_station_id",
+        store=True,
+        index="btree_not_null",
+    )
+    township_id = fields.Many2one(
+        "res.partner", string="Township", compute="_compute_station_id", store=True, index="btree_not_null"
+    )
+    company_id = fields.Many2one(related="station_id.company_id", string="Company", store=True)
+    manager_id = fields.Many2one(
+        "res.users",
+        string="Account Manager",
+        compute="_compute_manager_id",
+        store=True,
+        readonly=False,
+        index="btree_not_null",
+        tracking=True,
+        help="The account manager of the area; by default the one of its village.",
+    )
+    capacity_kva = fields.Float(string="Capacity (kVA)", digits=(16, 1), tracking=True)
+    power_factor = fields.Float(string="Power Factor", digits=(16, 2), default=0.9, tracking=True)
+    capacity_kw = fields.Float(
+        string="Capacity (kW)", digits=(16, 1), compute="_compute_capacity_kw", store=True, aggregator="sum"
+    )
+    peak_load_kw = fields.Float(string="Peak Load (kW)", digits=(16, 1), tracking=True)
+    date_peak_measured = fields.Date(string="Peak Measured On", tracking=True)
+    loading = fields.Float(
+        string="Loading (%)",
+        digits=(16, 1),
+        compute="_compute_loading",
+        store=True,
+        aggregator="max",
+        help="Measured peak load over capacity (kVA × power factor).",
+    )
+    lead_ids = fields.One2many("crm.lead", "transformer_area_id", string="Demands")
+    open_demand_kw = fields.Float(
+        string="Open Demand (kW)",
+        digits=(16, 1),
+        compute="_compute_headroom",
+        help="Open demands on the area that add load, duplicates left out until confirmed.",
+    )
+    demand_loading = fields.Float(
+        string="Loading with Demand (%)",
+        digits=(16, 1),
+        compute="_compute_headroom",
+        help="Measured peak plus open demand, over capacity.",
+    )
+    headroom_kw = fields.Float(
+        string="Headroom (kW)",
+        digits=(16, 1),
+        compute="_compute_headroom",
+        help="Capacity left after the measured peak and the open demand.",
+    )
+    household_count = fields.Integer(string="Households", compute="_compute_household_count")
+    active = fields.Boolean(default=True)
+
+    _code_uniq = models.Constraint("UNIQUE(code)", "The code of a transformer area must be unique.")
+    _capacity_positive = models.Constraint(
+        "CHECK(capacity_kva >= 0 AND peak_load_kw >= 0)",
+        "The capacity and the peak load of a transformer area cannot be negative.",
+    )
+    _power_factor_range = models.Constraint(
+        "CHECK(power_factor > 0 AND power_factor <= 1)",
+        "The power factor of a transformer area is above 0 and at most 1.",
+    )
+
+    @api.depends("name", "code")
+    def _compute_display_name(self):
+        for area in self:
+            area.display_name = f"[{area.code}] {area.name}" if area.code else area.name
+
+    @api.depends("village_ids.village_station_id", "village_ids.village_township_id", "feeder_id.station_id")
+    def _compute_station_id(self):
+        for area in self:
+            village = area.village_ids.sorted("id")[:1]
+            area.station_id = village.village_station_id or area.feeder_id.station_id
+            area.township_id = village.village_township_id
+
+    @api.depends("village_ids.village_manager_id")
+    def _compute_manager_id(self):
+        for area in self:
+            if not area.manager_id or area.manager_id not in area.village_ids.village_manager_id:
+                area.manager_id = area.village_ids.sorted("id")[:1].village_manager_id
+
+    @api.depends("capacity_kva", "power_factor")
+    def _compute_capacity_kw(self):
+        for area in self:
+            area.capacity_kw = area.capacity_kva * area.power_factor
+
+    @api.depends("peak_load_kw", "capacity_kw")
+    def _compute_loading(self):
+        for area in self:
+            area.loading = area.peak_load_kw / area.capacity_kw * 100 if area.capacity_kw else 0.0
+
+    @api.depends("capacity_kw", "peak_load_kw")
+    def _compute_headroom(self):
+        # every counted demand, whoever may read it: the figure of the area
+        demand = dict(
+            self.env["crm.lead"]
+            .sudo()
+            ._read_group(
+                [("transformer_area_id", "in", self.ids), *self.env["crm.lead"]._village_counted_demand_domain()],
+                ["transformer_area_id"],
+                ["power_demand_kw:sum"],
+            )
+        )
+        for area in self:
+            kw = demand.get(area._origin, 0.0) or 0.0
+            area.open_demand_kw = kw
+            area.headroom_kw = area.capacity_kw - area.peak_load_kw - kw
+            area.demand_loading = (area.peak_load_kw + kw) / area.capacity_kw * 100 if area.capacity_kw else 0.0
+
+    def _compute_household_count(self):
+        counts = dict(
+            self.env["res.partner"]._read_group(
+                [("transformer_area_id", "in", self.ids)], ["transformer_area_id"], ["__count"]
+            )
+        )
+        for area in self:
+            area.household_count = counts.get(area, 0)
+
+    @api.model
+    def _loading_threshold(self):
+        """The loading (%) from which an area must be acted on (Settings)."""
+        param = self.env["ir.config_parameter"].sudo().get_param(GRID_LOADING_THRESHOLD_PARAM)
+        try:
+            return float(param) if param else GRID_LOADING_THRESHOLD_DEFAULT
+        except ValueError:
+            return GRID_LOADING_THRESHOLD_DEFAULT
+
+    @api.constrains("village_ids", "feeder_id")
+    def _check_one_station(self):
+        for area in self:
+            stations = area.village_ids.village_station_id | area.feeder_id.station_id
+            if len(stations) > 1:
+                raise ValidationError(
+                    self.env._(
+                        "Transformer area %(area)s serves villages of, or hangs off a feeder of, several "
+                        "stations (%(stations)s): an area belongs to one station.",
+                        area=area.display_name,
+                        stations=", ".join(stations.mapped("name")),
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        return super(VillageTransformerArea, self._village_check_create(vals_list)).create(vals_list)
+
+    def write(self, vals):
+        self._village_check_client_vals(vals)
+        return super().write(vals)
+
+    def action_view_demands(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("village_service.crm_lead_action_demand")
+        action["domain"] = [("transformer_area_id", "=", self.id)]
+        action["context"] = {"default_transformer_area_id": self.id}
+        return action
+
+    def action_view_households(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("village_service.res_partner_action_household")
+        action["domain"] = [("transformer_area_id", "=", self.id)]
+        return action

@@ -1,0 +1,352 @@
+"""Issue 19, the grid behind the villages: the bureau keeps substations,
+feeders and transformer areas (imported by code, as the households of an
+area); a demand lands on a transformer area and moves its headroom; a
+relocation adds no kW; a likely duplicate is left out until confirmed; the
+headroom report finds the month an area crosses the loading threshold;
+station heads and account managers read their stations' grid and edit none
+of it."""
+
+from dateutil.relativedelta import relativedelta
+
+from odoo.exceptions import AccessError
+from odoo.tests import HttpCase, tagged
+from odoo.tools import mute_logger
+
+from .common import VillageRpcMixin, VillageServiceCase
+
+
+@tagged("post_install", "-at_install")
+class TestGrid(VillageRpcMixin, HttpCase, VillageServiceCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["ir.config_parameter"].sudo().set_param("village_service.grid_loading_threshold", "80")
+        bureau = cls.env(user=cls.bureau_user)
+        cls.substation = bureau["village.grid.substation"].create({"name": "Test Changgang 35 kV", "code": "TS-CG"})
+        Feeder = bureau["village.grid.feeder"]
+        cls.feeder_a = Feeder.create(
+            {
+                "name": "Test 10 kV Line A",
+                "code": "TF-A",
+                "substation_id": cls.substation.id,
+                "station_id": cls.station_a.id,
+            }
+        )
+        cls.feeder_b = Feeder.create(
+            {
+                "name": "Test 10 kV Line B",
+                "code": "TF-B",
+                "substation_id": cls.substation.id,
+                "station_id": cls.station_b.id,
+            }
+        )
+        Area = bureau["village.transformer.area"]
+
+        def area(code, feeder, villages, kva, peak):
+            return Area.create(
+                {
+                    "name": f"Test area {code}",
+                    "code": code,
+                    "feeder_id": feeder.id,
+                    "village_ids": [(6, 0, villages.ids)],
+                    "capacity_kva": kva,
+                    "peak_load_kw": peak,
+                }
+            )
+
+        # village A1 has two areas, community A2 one, village B1 one
+        cls.area_a1 = area("TA-A1-1", cls.feeder_a, cls.village_a1, 200, 120)
+        cls.area_a1_north = area("TA-A1-2", cls.feeder_a, cls.village_a1, 400, 100)
+        cls.area_a2 = area("TA-A2-1", cls.feeder_a, cls.village_a2, 315, 150)
+        cls.area_b1 = area("TA-B1-1", cls.feeder_b, cls.village_b1, 100, 50)
+        cls.household_a1.transformer_area_id = cls.area_a1
+        first = cls.env["village.service.area"]._today().replace(day=1)
+        cls.month = first + relativedelta(months=2)
+
+    def _demand(self, user, kw, needed=None, **vals):
+        return (
+            self.env["crm.lead"]
+            .with_user(user)
+            .create(
+                {
+                    "type": "opportunity",
+                    "village_id": self.village_a1.id,
+                    "power_demand_type": "irrigation",
+                    "power_demand_kw": kw,
+                    "power_needed_by": needed or self.month,
+                    **vals,
+                }
+            )
+        )
+
+    def _rows(self, area, user=None):
+        Report = self.env["village.grid.headroom.report"]
+        if user:
+            Report = Report.with_user(user)
+        return Report.search([("area_id", "=", area.id)], order="month")
+
+    # the grid as the bureau sets it up ----------------------------------------
+
+    def test_area_capacity_station_and_manager(self):
+        self.assertAlmostEqual(self.area_a1.capacity_kw, 180.0)
+        self.assertAlmostEqual(self.area_a1.loading, 120 / 180 * 100, delta=0.05)  # stored to 0.1
+        self.assertEqual(self.area_a1.station_id, self.station_a)
+        self.assertEqual(self.area_a1.township_id, self.township_a)
+        self.assertEqual(self.area_a1.manager_id, self.manager_a)
+        self.assertEqual(self.area_a2.manager_id, self.manager_a2)
+        self.assertEqual(self.area_b1.station_id, self.station_b)
+        self.assertEqual(self.area_a1.substation_id, self.substation)
+
+    def test_import_areas_and_households_by_code(self):
+        """The bureau imports areas naming the feeder by its code, then
+        households naming their area by its code (Odoo's import: `load`,
+        as the import screen calls it)."""
+        self.authenticate("vs_bureau", "vs_bureau")
+        reply = self.rpc(
+            "village.transformer.area",
+            "load",
+            ["name", "code", "feeder_id", "village_ids", "capacity_kva", "peak_load_kw", "date_peak_measured"],
+            [
+                ["Test Hongqi No. 3", "TA-A1-3", "TF-A", "Test Village A1", "250", "90", "2026-07-15"],
+                ["Test Xinmin No. 1", "TA-B1-2", "TF-B", "Test Village B1", "160", "40", ""],
+            ],
+        )
+        self.assertNotIn("error", reply, reply.get("error"))
+        result = reply["result"]
+        self.assertFalse([m for m in result["messages"] if m["type"] == "error"], result["messages"])
+        hongqi, xinmin = self.env["village.transformer.area"].browse(result["ids"])
+        self.assertEqual(hongqi.feeder_id, self.feeder_a)
+        self.assertEqual(hongqi.village_ids, self.village_a1)
+        self.assertEqual(hongqi.station_id, self.station_a)
+        self.assertAlmostEqual(hongqi.capacity_kw, 225.0)
+        self.assertEqual(str(hongqi.date_peak_measured), "2026-07-15")
+        self.assertEqual(xinmin.feeder_id, self.feeder_b)
+
+        reply = self.rpc(
+            "res.partner",
+            "load",
+            ["name", "village_parent_id", "transformer_area_id"],
+            [
+                ["Test Household A1-02", "Test Group A1-1", "TA-A1-3"],
+                ["Test Household B1-02", "Test Village B1", "TA-B1-2"],
+            ],
+        )
+        self.assertNotIn("error", reply, reply.get("error"))
+        result = reply["result"]
+        self.assertFalse([m for m in result["messages"] if m["type"] == "error"], result["messages"])
+        first, second = self.env["res.partner"].browse(result["ids"])
+        self.assertEqual(first.transformer_area_id, hongqi)
+        self.assertEqual(first.village_id, self.village_a1)
+        self.assertEqual(second.transformer_area_id, xinmin)
+
+        # an area that does not serve the household's village is refused
+        reply = self.rpc(
+            "res.partner",
+            "load",
+            ["name", "village_parent_id", "transformer_area_id"],
+            [["Test Household B1-03", "Test Village B1", "TA-A1-3"]],
+        )
+        self.assertNotIn("error", reply, reply.get("error"))
+        errors = [m for m in reply["result"]["messages"] if m["type"] == "error"]
+        self.assertTrue(errors)
+        self.assertIn("does not serve", errors[0]["message"])
+        self.assertFalse(self.env["res.partner"].search([("name", "=", "Test Household B1-03")]))
+
+    # demand on the grid -------------------------------------------------------
+
+    def test_demand_takes_the_household_or_the_village_only_area(self):
+        from_household = self._demand(self.manager_a, 10, partner_id=self.household_a1.id)
+        self.assertEqual(from_household.transformer_area_id, self.area_a1)
+        # village A1 has two areas: no guess without the household
+        self.assertFalse(self._demand(self.manager_a, 11, power_demand_type="farming").transformer_area_id)
+        # community A2 has one
+        only = self._demand(self.manager_a2, 12, village_id=self.village_a2.id)
+        self.assertEqual(only.transformer_area_id, self.area_a2)
+
+    def test_demand_moves_the_headroom(self):
+        before = self._rows(self.area_a1)
+        self.assertEqual(len(before), 1)
+        self.assertFalse(before.month)
+        self.assertAlmostEqual(before.loading, 120 / 180 * 100, places=3)
+        loading_before = before.loading
+        self.assertAlmostEqual(self.area_a1.headroom_kw, 60.0)
+
+        self._demand(self.manager_a, 18, partner_id=self.household_a1.id)
+        self.env.invalidate_all()
+        # loading rises by 18 / 180 = 10 points
+        self.assertAlmostEqual(self.area_a1.open_demand_kw, 18.0)
+        self.assertAlmostEqual(self.area_a1.demand_loading, (120 + 18) / 180 * 100, delta=0.05)
+        self.assertAlmostEqual(self.area_a1.headroom_kw, 42.0)
+        row = self._rows(self.area_a1)
+        self.assertEqual(len(row), 1)
+        self.assertEqual(row.month, self.month)
+        self.assertAlmostEqual(row.demand_kw, 18.0)
+        self.assertAlmostEqual(row.loading - loading_before, 10.0, places=3)
+        # the other area of the village did not move
+        self.assertAlmostEqual(self._rows(self.area_a1_north).loading, 100 / 360 * 100, places=3)
+
+    def test_relocation_adds_no_kw(self):
+        relocation = self._demand(self.manager_a, 50, partner_id=self.household_a1.id, power_demand_type="relocation")
+        self.assertEqual(relocation.transformer_area_id, self.area_a1)
+        self.assertFalse(relocation.power_demand_adds_load)
+        self.env.invalidate_all()
+        self.assertAlmostEqual(self.area_a1.open_demand_kw, 0.0)
+        row = self._rows(self.area_a1)
+        self.assertEqual(len(row), 1)
+        self.assertAlmostEqual(row.loading, 120 / 180 * 100, places=3)
+        self.assertAlmostEqual(row.demand_kw, 0.0)
+
+    @mute_logger("odoo.http")
+    def test_duplicate_left_out_until_confirmed(self):
+        first = self._demand(self.manager_a, 20, partner_id=self.household_a1.id)
+        again = self._demand(self.manager_a, 20, partner_id=self.household_a1.id)
+        self.assertFalse(first.power_demand_duplicate_of_id)
+        self.assertEqual(again.power_demand_duplicate_of_id, first)
+        # same village, type and kW without the household: flagged too; another kW is not
+        same_village = self._demand(self.manager_a, 20, transformer_area_id=self.area_a1.id)
+        self.assertEqual(same_village.power_demand_duplicate_of_id, first)
+        other_kw = self._demand(self.manager_a, 7, transformer_area_id=self.area_a1_north.id)
+        self.assertFalse(other_kw.power_demand_duplicate_of_id)
+
+        self.env.invalidate_all()
+        self.assertAlmostEqual(self.area_a1.open_demand_kw, 20.0)
+        self.assertAlmostEqual(self._rows(self.area_a1).demand_kw, 20.0)
+
+        # the flag is the code's: a client cannot set "confirmed" itself
+        self.authenticate("vs_manager_a", "vs_manager_a")
+        self.assertRefused(self.rpc("crm.lead", "write", [again.id], {"power_demand_duplicate_confirmed": True}))
+        self.assertRefused(self.rpc("crm.lead", "write", [again.id], {"power_demand_duplicate_of_id": False}))
+        # another station's account manager cannot confirm it
+        self.authenticate("vs_manager_b", "vs_manager_b")
+        self.assertRefused(self.rpc("crm.lead", "action_confirm_not_duplicate", [again.id]))
+        self.env.invalidate_all()
+        self.assertTrue(again.power_demand_duplicate_of_id)
+
+        self.authenticate("vs_manager_a", "vs_manager_a")
+        reply = self.rpc("crm.lead", "action_confirm_not_duplicate", [again.id])
+        self.assertNotIn("error", reply, reply.get("error"))
+        self.env.invalidate_all()
+        self.assertFalse(again.power_demand_duplicate_of_id)
+        self.assertTrue(again.power_demand_duplicate_confirmed)
+        self.assertAlmostEqual(self.area_a1.open_demand_kw, 40.0)
+        self.assertAlmostEqual(self._rows(self.area_a1).demand_kw, 40.0)
+
+    def test_lost_demand_leaves_the_sums(self):
+        lead = self._demand(self.manager_a, 30, partner_id=self.household_a1.id)
+        self.env.invalidate_all()
+        self.assertAlmostEqual(self.area_a1.open_demand_kw, 30.0)
+        lead.with_user(self.manager_a).action_set_lost()
+        self.env.invalidate_all()
+        self.assertAlmostEqual(self.area_a1.open_demand_kw, 0.0)
+        self.assertAlmostEqual(self._rows(self.area_a1).demand_kw, 0.0)
+
+    # the headroom report ------------------------------------------------------
+
+    def test_month_of_crossing(self):
+        """200 kVA × 0.9 = 180 kW, peak 120 kW; 20 kW needed in month M and
+        15 kW in M+2. At 80 % (144 kW): 140 kW in M, 155 kW in M+2 → crosses
+        in M+2. At 75 % (135 kW) it crosses in M already."""
+        m, m2 = self.month, self.month + relativedelta(months=2)
+        self._demand(self.manager_a, 20, self.month + relativedelta(days=9), partner_id=self.household_a1.id)
+        self._demand(
+            self.manager_a,
+            15,
+            m2 + relativedelta(days=3),
+            power_demand_type="farming",
+            transformer_area_id=self.area_a1.id,
+        )
+        rows = self._rows(self.area_a1, self.head_a)
+        self.assertEqual(rows.mapped("month"), [m, m2])
+        self.assertEqual(rows.mapped("cumulative_demand_kw"), [20.0, 35.0])
+        self.assertAlmostEqual(rows[0].loading, 140 / 180 * 100, places=3)
+        self.assertAlmostEqual(rows[1].loading, 155 / 180 * 100, places=3)
+        self.assertEqual(set(rows.mapped("month_crossing")), {m2})
+        self.assertEqual(rows.mapped("is_crossing"), [False, True])
+        self.assertEqual(rows.mapped("over_threshold"), [0, 1])
+
+        self.env["ir.config_parameter"].sudo().set_param("village_service.grid_loading_threshold", "75")
+        self.env.invalidate_all()
+        rows = self._rows(self.area_a1, self.head_a)
+        self.assertEqual(set(rows.mapped("month_crossing")), {m})
+
+        # an area whose measured peak alone is over the threshold crosses now
+        self.env["ir.config_parameter"].sudo().set_param("village_service.grid_loading_threshold", "60")
+        self.env.invalidate_all()
+        this_month = self.env["village.service.area"]._today().replace(day=1)
+        self.assertEqual(set(self._rows(self.area_a1).mapped("month_crossing")), {this_month})
+        # and one that never crosses has none
+        self.assertFalse(self._rows(self.area_a1_north).month_crossing)
+
+    def test_rolled_up_by_feeder_and_station(self):
+        self._demand(self.manager_a, 20, partner_id=self.household_a1.id)
+        groups = (
+            self.env["village.grid.headroom.report"]
+            .with_user(self.bureau_user)
+            .formatted_read_group(
+                [("feeder_id", "in", (self.feeder_a | self.feeder_b).ids)],
+                ["feeder_id"],
+                ["demand_kw:sum", "loading:max", "over_threshold:sum"],
+            )
+        )
+        by_feeder = {g["feeder_id"][0]: g for g in groups}
+        self.assertAlmostEqual(by_feeder[self.feeder_a.id]["demand_kw:sum"], 20.0)
+        # the most loaded area of the feeder: A1 at (120 + 20) / 180
+        self.assertAlmostEqual(by_feeder[self.feeder_a.id]["loading:max"], 140 / 180 * 100, places=3)
+        self.assertAlmostEqual(by_feeder[self.feeder_b.id]["loading:max"], 50 / 90 * 100, places=3)
+
+    def test_village_shows_its_areas(self):
+        self.assertEqual(
+            self.village_a1.with_user(self.head_a).village_transformer_area_ids, self.area_a1 | self.area_a1_north
+        )
+        self.assertEqual(self.village_a2.with_user(self.manager_a2).village_transformer_area_ids, self.area_a2)
+        self.assertFalse(self.household_a1.village_transformer_area_ids)
+
+    # who sees and edits the grid ---------------------------------------------
+
+    def test_station_head_sees_only_the_own_station(self):
+        Area = self.env["village.transformer.area"]
+        own = Area.with_user(self.head_b).search([("id", "in", (self.area_a1 | self.area_b1).ids)])
+        self.assertEqual(own, self.area_b1)
+        with self.assertRaises(AccessError):
+            self.area_a1.with_user(self.head_b).check_access("read")
+        rows = self.env["village.grid.headroom.report"].with_user(self.head_b).search([])
+        self.assertTrue(rows)
+        self.assertEqual(rows.area_id, self.area_b1)
+        self.assertEqual(
+            self.env["village.grid.feeder"]
+            .with_user(self.head_b)
+            .search([("id", "in", (self.feeder_a | self.feeder_b).ids)]),
+            self.feeder_b,
+        )
+        # station A's head reads station A's
+        self.assertEqual(
+            Area.with_user(self.head_a).search([("id", "in", (self.area_a1 | self.area_b1).ids)]), self.area_a1
+        )
+        # an account manager of station B reads neither station A's areas nor their rows
+        self.assertFalse(Area.with_user(self.manager_b).search([("id", "=", self.area_a1.id)]))
+        self.assertFalse(self._rows(self.area_a1, self.manager_b))
+
+    @mute_logger("odoo.http", "odoo.models")
+    def test_account_manager_cannot_edit_the_grid(self):
+        self.authenticate("vs_manager_a", "vs_manager_a")
+        reply = self.rpc("village.transformer.area", "read", [self.area_a1.id], ["capacity_kw", "loading"])
+        self.assertNotIn("error", reply, reply.get("error"))
+        self.assertAlmostEqual(reply["result"][0]["capacity_kw"], 180.0)
+        self.assertRefused(self.rpc("village.transformer.area", "write", [self.area_a1.id], {"capacity_kva": 1000}))
+        self.assertRefused(
+            self.rpc("village.transformer.area", "create", {"name": "Mine", "code": "X-1", "capacity_kva": 100})
+        )
+        self.assertRefused(self.rpc("village.grid.feeder", "write", [self.feeder_a.id], {"name": "Renamed"}))
+        self.assertRefused(self.rpc("village.grid.substation", "unlink", [self.substation.id]))
+        self.env.invalidate_all()
+        self.assertEqual(self.area_a1.capacity_kva, 200)
+        self.assertEqual(self.feeder_a.name, "Test 10 kV Line A")
+        # the station head neither
+        self.authenticate("vs_head_a", "vs_head_a")
+        self.assertRefused(self.rpc("village.transformer.area", "write", [self.area_a1.id], {"peak_load_kw": 10}))
+        # the bureau does
+        self.authenticate("vs_bureau", "vs_bureau")
+        reply = self.rpc("village.transformer.area", "write", [self.area_a1.id], {"peak_load_kw": 130})
+        self.assertNotIn("error", reply, reply.get("error"))
+        self.env.invalidate_all()
+        self.assertAlmostEqual(self.area_a1.loading, 130 / 180 * 100, delta=0.05)
