@@ -161,7 +161,11 @@ class TestPerformance(VillageServiceCase):
         Partner.create(
             [
                 # half of them with a number to call (a phone line), half to visit
-                {"name": f"{village.name} household {n}", "village_parent_id": village.id, "phone": "138" if n % 2 else False}
+                {
+                    "name": f"{village.name} household {n}",
+                    "village_parent_id": village.id,
+                    "phone": "138" if n % 2 else False,
+                }
                 for village in villages
                 for n in range(households)
             ]
