@@ -333,7 +333,7 @@ class VillageOutagePost(models.Model):
     _order = "notice_id desc, id"
 
     notice_id = fields.Many2one("village.outage.notice", required=True, index=True, ondelete="cascade", readonly=True)
-    station_id = fields.Many2one(related="notice_id.station_id", store=True, index=True)
+    station_id = fields.Many2one(related="notice_id.station_id", store=True, index=True, precompute=True)
     chat_group_id = fields.Many2one("village.chat.group", string="WeChat Group", required=True, readonly=True)
     text = fields.Text(readonly=True)
     state = fields.Selection(
@@ -412,7 +412,7 @@ class VillageOutageReach(models.Model):
     )
 
     notice_id = fields.Many2one("village.outage.notice", required=True, index=True, ondelete="cascade", readonly=True)
-    station_id = fields.Many2one(related="notice_id.station_id", store=True, index=True)
+    station_id = fields.Many2one(related="notice_id.station_id", store=True, index=True, precompute=True)
     partner_id = fields.Many2one("res.partner", string="Household", required=True, index=True, readonly=True)
     village_id = fields.Many2one("res.partner", string="Village", required=True, index=True, readonly=True)
     user_id = fields.Many2one("res.users", string="Account Manager", index=True, readonly=True)

@@ -1,12 +1,14 @@
 """Query counts of the operations whose cost must not grow with the size of
 the database (issue 10: see docs/benchmarks.md and `make bench`): the daily
-snapshot, the station figures, the dashboard, the ticket list page and a
-batch of the inquiry job. A
-regression (a query per station, per ticket or per row) fails here."""
+snapshot, the station figures, the dashboard, the ticket list page, a
+batch of the inquiry job and notifying an outage notice. A
+regression (a query per station, per ticket, per household or per row)
+fails here."""
 
 from datetime import timedelta
 from xml.etree import ElementTree
 
+from odoo import Command, fields
 from odoo.tests import tagged
 from odoo.tests.common import warmup
 
@@ -162,3 +164,75 @@ class TestPerformance(VillageServiceCase):
             counts.append(self.cr.sql_log_count - before)
         self.assertEqual(counts[1], counts[2], "queries for 5 targets, then for 25")
         self.assertLessEqual(counts[2], 25)
+
+    def _outage_villages(self, count, households):
+        """`count` villages of station A (account managers A and A2 in turn),
+        each with its WeChat group and `households` households to reach."""
+        Partner = self.env["res.partner"]
+        managers = self.manager_a | self.manager_a2
+        villages = Partner.create(
+            [
+                {
+                    "name": f"Perf Outage Village {households}-{n}",
+                    "village_kind": "village",
+                    "village_parent_id": self.township_a.id,
+                    "village_station_id": self.station_a.id,
+                    "village_manager_id": managers[n % 2].id,
+                }
+                for n in range(count)
+            ]
+        )
+        Partner.create(
+            [
+                # half of them with a number to call (a phone line), half to visit
+                {
+                    "name": f"{village.name} household {n}",
+                    "village_parent_id": village.id,
+                    "phone": "138" if n % 2 else False,
+                }
+                for village in villages
+                for n in range(households)
+            ]
+        )
+        self.env["village.chat.group"].create(
+            [{"name": f"{village.name} WeChat", "village_ids": [Command.set(village.ids)]} for village in villages]
+        )
+        start = fields.Datetime.now().replace(microsecond=0) + timedelta(days=3)
+        return (
+            self.env["village.outage.notice"]
+            .with_user(self.head_a)
+            .create(
+                {
+                    "station_id": self.station_a.id,
+                    "date_start": start,
+                    "date_end": start + timedelta(hours=6),
+                    "reason": "Perf line maintenance",
+                    "village_ids": [Command.set(villages.ids)],
+                }
+            )
+        )
+
+    @warmup
+    def test_outage_notify_queries_do_not_grow_with_households(self):
+        """Notifying, as the station head, a notice of 2 villages x 5
+        households costs the queries of 2 villages x 45: WeChat texts, reach
+        lines, their call activities and followers are each written in one
+        batch. (Past 100 lines the ORM writes 100 rows per INSERT: a few
+        queries per hundred households, see docs/benchmarks.md.)"""
+        small = self._outage_villages(2, 5)
+        big = self._outage_villages(2, 45)
+        for notice in (small, big):
+            # each in a request of its own, as the web client calls it (creation messages logged)
+            self.env.flush_all()
+            self.env.cr.flush()  # the notices' creation tracking, which reads the station head's partner
+            self.env.invalidate_all()
+            with self.assertQueryCount(44):
+                notice.with_context(mail_create_nolog=False).action_notify()
+        for notice, households in ((small, 10), (big, 90)):
+            reaches = notice.sudo().reach_ids
+            self.assertEqual(len(reaches), households)
+            self.assertEqual(len(reaches.activity_ids), households)
+            self.assertEqual(set(reaches.mapped("user_id")), {self.manager_a, self.manager_a2})
+            self.assertEqual(set(reaches.mapped("channel")), {"phone", "visit"})
+            self.assertEqual(len(reaches.message_ids), households, "each line logs its creation")
+            self.assertEqual(len(notice.sudo().post_ids), 2)
