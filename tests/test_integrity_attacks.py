@@ -136,6 +136,8 @@ FIELDS = {
         (READONLY, None),
     )
     | {"email_to": (DERIVED, None), "lang": (DERIVED, None)},
+    # a signing campaign belongs to the county or one station: the bureau's to set
+    "village.agreement.campaign": {"station_id": (BUREAU, "station_b")},
     "village.inquiry.rule": dict.fromkeys(
         (
             "activity_type_id",
@@ -239,6 +241,9 @@ class TestIntegrityAttacks(VillageRpcMixin, HttpCase, VillageServiceCase):
         cls.inquiry_rule = env["village.inquiry.rule"].create(
             {"name": "Test weekly call", "activity_type_id": call.id, "target": "village"}
         )
+        cls.campaign_a = env["village.agreement.campaign"].create(
+            {"name": "Test campaign A", "station_id": cls.station_a.id, "date_end": today, "target_count": 2}
+        )
         cls.stat_a = env["village.daily.stat"].create({"station_id": cls.station_a.id, "date": today})
         cls.run_a = env["village.digest.run"].create(
             {"kind": "work_list", "period_start": today, "period_end": today, "user_id": cls.manager_a.id}
@@ -295,6 +300,7 @@ class TestIntegrityAttacks(VillageRpcMixin, HttpCase, VillageServiceCase):
             "village.daily.stat": cls.stat_a,
             "village.digest.run": cls.run_a,
             "village.inquiry.rule": cls.inquiry_rule,
+            "village.agreement.campaign": cls.campaign_a,
             "village.inquiry": cls.inquiry_state_a,
             "mail.activity": cls.activity_a,
             "helpdesk.ticket.team": cls.station_a,
