@@ -192,6 +192,8 @@ class VillageDemo(models.AbstractModel):
         (the records the XML files do not name)."""
         if not self._installing():
             return
+        # the database's company is the bureau (its name heads the screens and the PDFs)
+        self.env.company.name = self.env.ref("village_service.team_bureau_demo").name
         self._demo_staff_and_stations()
         self._demo_villages()
         self._demo_chat_groups()

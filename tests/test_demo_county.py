@@ -38,6 +38,7 @@ class TestDemoCounty(TransactionCase):
     def test_the_bureau_of_xishui_and_its_stations(self):
         bureau = self.env.ref("village_service.team_bureau_demo")
         self.assertEqual(bureau.name, "习水供电局")
+        self.assertEqual(self.env.ref("base.main_company").name, "习水供电局", "the company heading the screens")
         stations = self.env["helpdesk.ticket.team"].with_user(self.bureau_user).search([("is_station", "=", True)])
         self.assertEqual(stations.parent_id, bureau)
         self.assertEqual(stations.sorted("id")[0], self.tucheng)
