@@ -158,26 +158,7 @@ class CrmLead(models.Model):
 
     @api.depends("partner_id.transformer_area_id", "village_id")
     def _compute_transformer_area_id(self):
-        """The household's area when it serves the village, else the one the
-        lead has if it still does, else the village's area when it has only one."""
-        Area = self.env["village.transformer.area"].sudo()
-        areas = Area.search([("village_ids", "in", self.village_id.ids)]) if self.village_id else Area
-        by_village = {}
-        for area in areas:
-            for village in area.village_ids:
-                by_village.setdefault(village.id, Area)
-                by_village[village.id] |= area
-        for lead in self:
-            village_areas = by_village.get(lead.village_id.id, Area)
-            household_area = lead.partner_id.sudo().transformer_area_id
-            if household_area and household_area in village_areas:
-                lead.transformer_area_id = household_area
-            elif lead.transformer_area_id and lead.transformer_area_id.sudo() in village_areas:
-                continue
-            elif len(village_areas) == 1:
-                lead.transformer_area_id = village_areas
-            else:
-                lead.transformer_area_id = False
+        self.env["village.transformer.area"]._assign_areas(self)
 
     @api.depends("power_demand_type")
     def _compute_power_demand_adds_load(self):
@@ -283,17 +264,7 @@ class CrmLead(models.Model):
 
     @api.constrains("transformer_area_id", "village_id")
     def _check_transformer_area_of_village(self):
-        for lead in self:
-            area = lead.transformer_area_id.sudo()
-            if area and lead.village_id not in area.village_ids:
-                raise ValidationError(
-                    self.env._(
-                        "Transformer area %(area)s does not serve %(village)s, the village of demand %(lead)s.",
-                        area=area.display_name,
-                        village=lead.village_id.name or self.env._("no village"),
-                        lead=lead.name,
-                    )
-                )
+        self.env["village.transformer.area"]._check_serves_village(self)
 
     @api.constrains("power_needed_by")
     def _check_power_needed_by(self):

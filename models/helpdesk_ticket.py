@@ -43,6 +43,20 @@ class HelpdeskTicket(models.Model):
         domain="[('village_kind', 'in', ('village', 'community'))]",
     )
     chat_group_id = fields.Many2one("village.chat.group", string="WeChat Group", index="btree_not_null", tracking=True)
+    transformer_area_id = fields.Many2one(
+        "village.transformer.area",
+        string="Transformer Area",
+        compute="_compute_transformer_area_id",
+        store=True,
+        readonly=False,
+        index="btree_not_null",
+        tracking=True,
+        ondelete="restrict",
+        domain="[('village_ids', '=', village_id)]",
+        help="Where on the grid the problem lies: the household's area, or the village's only one.",
+        # the grid is the app's: plain helpdesk users read tickets without it
+        groups="village_service.group_village_user",
+    )
     require_closeout = fields.Boolean(related="team_id.require_closeout")
     meeting_id = fields.Many2one(
         "village.meeting", string="Meeting", index="btree_not_null", tracking=True, ondelete="set null"
@@ -284,6 +298,14 @@ class HelpdeskTicket(models.Model):
                         group=group.name,
                     )
                 )
+
+    @api.depends("partner_id.transformer_area_id", "village_id")
+    def _compute_transformer_area_id(self):
+        self.env["village.transformer.area"]._assign_areas(self)
+
+    @api.constrains("transformer_area_id", "village_id")
+    def _check_transformer_area_of_village(self):
+        self.env["village.transformer.area"]._check_serves_village(self)
 
     @api.constrains("team_id", "village_id")
     def _check_station_of_village(self):

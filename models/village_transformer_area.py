@@ -167,6 +167,42 @@ class VillageTransformerArea(models.Model):
         except ValueError:
             return GRID_LOADING_THRESHOLD_DEFAULT
 
+    @api.model
+    def _assign_areas(self, records):
+        """The transformer area of demands or problems: the household's when
+        it serves the record's village, else the one the record has if it
+        still does, else the village's area when it has only one."""
+        Area = self.sudo()
+        villages = records.village_id
+        by_village = {}
+        for area in Area.search([("village_ids", "in", villages.ids)]) if villages else Area:
+            for village in area.village_ids:
+                by_village[village.id] = by_village.get(village.id, Area) | area
+        for record in records:
+            village_areas = by_village.get(record.village_id.id, Area)
+            household_area = record.partner_id.sudo().transformer_area_id
+            if household_area and household_area in village_areas:
+                record.transformer_area_id = household_area
+            elif record.transformer_area_id and record.transformer_area_id.sudo() in village_areas:
+                continue
+            else:
+                record.transformer_area_id = village_areas if len(village_areas) == 1 else False
+
+    @api.model
+    def _check_serves_village(self, records):
+        """A record's transformer area is one of its village's."""
+        for record in records:
+            area = record.transformer_area_id.sudo()
+            if area and record.village_id not in area.village_ids:
+                raise ValidationError(
+                    self.env._(
+                        "Transformer area %(area)s does not serve %(village)s, the village of %(record)s.",
+                        area=area.display_name,
+                        village=record.village_id.name or self.env._("no village"),
+                        record=record.display_name,
+                    )
+                )
+
     @api.constrains("village_ids", "feeder_id")
     def _check_one_station(self):
         for area in self:

@@ -8,7 +8,7 @@ of it."""
 
 from dateutil.relativedelta import relativedelta
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
@@ -162,6 +162,21 @@ class TestGrid(VillageRpcMixin, HttpCase, VillageServiceCase):
         # community A2 has one
         only = self._demand(self.manager_a2, 12, village_id=self.village_a2.id)
         self.assertEqual(only.transformer_area_id, self.area_a2)
+
+    def test_problem_carries_its_transformer_area(self):
+        Ticket = self.env["helpdesk.ticket"].with_user(self.manager_a)
+        problem = Ticket.create(
+            {"name": "Test flickering lights", "description": "x", "partner_id": self.household_a1.id}
+        )
+        self.assertEqual((problem.village_id, problem.transformer_area_id), (self.village_a1, self.area_a1))
+        only = Ticket.with_user(self.manager_a2).create(
+            {"name": "Test low voltage", "description": "x", "village_id": self.village_a2.id}
+        )
+        self.assertEqual(only.transformer_area_id, self.area_a2)
+        # an area that does not serve the problem's village: refused, nothing changed
+        with self.assertRaises(ValidationError), self.env.cr.savepoint():
+            problem.write({"transformer_area_id": self.area_a2.id})
+        self.assertEqual(problem.transformer_area_id, self.area_a1)
 
     def test_demand_moves_the_headroom(self):
         before = self._rows(self.area_a1)

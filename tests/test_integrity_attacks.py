@@ -37,6 +37,7 @@ FIELDS = {
         "village_id": (SCOPED, "village_b1"),
         "chat_group_id": (SCOPED, "group_b"),
         "meeting_id": (SCOPED, "meeting_b"),
+        "transformer_area_id": (SCOPED, "area_b"),
         "closeout_state": (WORKFLOW, "closed"),
         "date_planned": (WORKFLOW, "2026-01-01 00:00:00"),
         "date_rectified": (WORKFLOW, "2026-01-01 00:00:00"),
