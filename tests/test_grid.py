@@ -341,6 +341,17 @@ class TestGrid(VillageRpcMixin, HttpCase, VillageServiceCase):
         self.assertFalse(Area.with_user(self.manager_b).search([("id", "=", self.area_a1.id)]))
         self.assertFalse(self._rows(self.area_a1, self.manager_b))
 
+    def test_demand_figures_follow_the_readers_rules(self):
+        """Village A1's demand is manager A's and the station's to read, not
+        manager A2's (another village of station A): no figure shows it to them."""
+        self._demand(self.manager_a, 18, partner_id=self.household_a1.id)
+        self.assertEqual(self.area_a1.with_user(self.head_a).open_demand_kw, 18)
+        self.assertEqual(self.area_a1.with_user(self.manager_a).open_demand_kw, 18)
+        self.assertEqual(self.area_a1.with_user(self.manager_a2).open_demand_kw, 0)
+        self.assertTrue(self._rows(self.area_a1, self.manager_a))
+        self.assertFalse(self._rows(self.area_a1, self.manager_a2), "the headroom rows of another's village")
+        self.assertTrue(self._rows(self.area_a2, self.manager_a2))
+
     @mute_logger("odoo.http", "odoo.models")
     def test_account_manager_cannot_edit_the_grid(self):
         self.authenticate("vs_manager_a", "vs_manager_a")
