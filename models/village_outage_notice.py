@@ -77,6 +77,18 @@ class VillageOutageNotice(models.Model):
         string="Villages",
         domain="[('village_kind', 'in', ('village', 'community')), ('village_station_id', '=', station_id)]",
     )
+    # an outage of part of a village: the households on these areas, and the
+    # WeChat groups of the villages they serve
+    transformer_area_ids = fields.Many2many(
+        "village.transformer.area",
+        "village_outage_notice_area_rel",
+        "notice_id",
+        "area_id",
+        string="Transformer Areas",
+        domain="[('station_id', '=', station_id)]",
+        help="The households on these transformer areas are reached (the villages chosen: all their households).",
+        groups=STAFF,
+    )
     restored_from_id = fields.Many2one(
         "village.outage.notice",
         string="Restoration of",
@@ -140,6 +152,19 @@ class VillageOutageNotice(models.Model):
                     )
                 )
 
+    @api.constrains("station_id", "transformer_area_ids")
+    def _check_areas_of_station(self):
+        for notice in self:
+            other = notice.sudo().transformer_area_ids.filtered(lambda a, n=notice: a.station_id != n.station_id)[:1]
+            if other:
+                raise ValidationError(
+                    self.env._(
+                        "%(area)s is not of %(station)s: a notice covers transformer areas of its station.",
+                        area=other.display_name,
+                        station=notice.station_id.name,
+                    )
+                )
+
     @api.constrains("kind", "restored_from_id", "station_id")
     def _check_restored_from(self):
         for notice in self.filtered("restored_from_id"):
@@ -181,8 +206,10 @@ class VillageOutageNotice(models.Model):
             raise AccessError(self.env._("Only station heads and the bureau notify outage notices."))
         self.check_access("write")
         for notice in self:
-            if not notice.village_ids and not notice.restored_from_id:
-                raise UserError(self.env._("Choose the villages of %(notice)s first.", notice=notice.name))
+            if not (notice.village_ids or notice.sudo().transformer_area_ids or notice.restored_from_id):
+                raise UserError(
+                    self.env._("Choose the villages or transformer areas of %(notice)s first.", notice=notice.name)
+                )
         self.filtered(lambda n: n.state == "draft")._village_workflow_write(
             {"state": "notified", "date_notified": fields.Datetime.now()}
         )
@@ -196,7 +223,8 @@ class VillageOutageNotice(models.Model):
 
     def _villages(self):
         self.ensure_one()
-        return self.village_ids or self.restored_from_id.village_ids
+        own = self.village_ids | self.sudo().transformer_area_ids.village_ids
+        return own or self.restored_from_id._villages()
 
     def _prepare_posts(self):
         """One post line per WeChat group of the villages (superuser, after the checks)."""
@@ -269,12 +297,13 @@ class VillageOutageNotice(models.Model):
         """One reach line per qualifying household (superuser, after the
         checks); a restoration reaches the households of its outage."""
         self.ensure_one()
-        if self.restored_from_id:
-            households = self.restored_from_id.reach_ids.partner_id
-            if self.village_ids:
-                households |= self.env["res.partner"].search(self._qualifying_households_domain(self.village_ids))
-        else:
-            households = self.env["res.partner"].search(self._qualifying_households_domain(self.village_ids))
+        Partner = self.env["res.partner"]
+        households = self.restored_from_id.reach_ids.partner_id
+        if self.village_ids:
+            households |= Partner.search(self._qualifying_households_domain(self.village_ids))
+        if areas := self.transformer_area_ids:
+            on_areas = Domain("transformer_area_id", "in", areas.ids)
+            households |= Partner.search(self._qualifying_households_domain(areas.village_ids) & on_areas)
         households -= self.reach_ids.partner_id
         if not households:
             return

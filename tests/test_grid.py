@@ -6,8 +6,11 @@ headroom report finds the month an area crosses the loading threshold;
 station heads and account managers read their stations' grid and edit none
 of it."""
 
+from datetime import timedelta
+
 from dateutil.relativedelta import relativedelta
 
+from odoo import fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
@@ -340,6 +343,40 @@ class TestGrid(VillageRpcMixin, HttpCase, VillageServiceCase):
         # an account manager of station B reads neither station A's areas nor their rows
         self.assertFalse(Area.with_user(self.manager_b).search([("id", "=", self.area_a1.id)]))
         self.assertFalse(self._rows(self.area_a1, self.manager_b))
+
+    def test_outage_notice_on_a_transformer_area(self):
+        """A notice of part of a village: the qualifying households on the
+        chosen area are reached, not those on the village's other area; the
+        village's WeChat groups get the text."""
+        north = self.env["res.partner"].create(
+            {
+                "name": "Test Household A1-1-02",
+                "village_parent_id": self.group_a1.id,
+                "transformer_area_id": self.area_a1_north.id,
+            }
+        )
+        group = self.env["village.chat.group"].create(
+            {"name": "Test group A1", "village_ids": [(6, 0, self.village_a1.ids)], "manager_id": self.manager_a.id}
+        )
+        Notice = self.env["village.outage.notice"].with_user(self.head_a)
+        notice = Notice.create(
+            {
+                "station_id": self.station_a.id,
+                "date_start": fields.Datetime.now() + timedelta(days=2),
+                "transformer_area_ids": [(6, 0, self.area_a1.ids)],
+            }
+        )
+        notice.action_notify()
+        self.assertIn(self.household_a1, notice.reach_ids.partner_id)
+        self.assertNotIn(north, notice.reach_ids.partner_id, "on the village's other area")
+        self.assertEqual(notice.sudo().post_ids.chat_group_id, group)
+        # another station's area: the head cannot even read it; the bureau is
+        # told a notice covers its station's areas; nothing changed
+        with self.assertRaises(AccessError), self.env.cr.savepoint():
+            notice.write({"transformer_area_ids": [(4, self.area_b1.id)]})
+        with self.assertRaises(ValidationError), self.env.cr.savepoint():
+            notice.with_user(self.bureau_user).write({"transformer_area_ids": [(4, self.area_b1.id)]})
+        self.assertEqual(notice.transformer_area_ids, self.area_a1)
 
     def test_demand_figures_follow_the_readers_rules(self):
         """Village A1's demand is manager A's and the station's to read, not

@@ -114,6 +114,7 @@ FIELDS = {
         "date_notified": (WORKFLOW, "2026-01-01 00:00:00"),
         "station_id": (CHECKED, "station_b"),
         "village_ids": (SCOPED, "village_b1"),
+        "transformer_area_ids": (SCOPED, "area_b"),
         "restored_from_id": (CHECKED, "notice_b"),
         "company_id": (FREE, "the company's own record rule applies"),
     },
