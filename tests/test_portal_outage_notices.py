@@ -94,6 +94,30 @@ class PortalOutageCase(VillageServiceCase):
 
 @tagged("post_install", "-at_install")
 class TestPortalOutageNotices(VillageRpcMixin, HttpCase, PortalOutageCase):
+    def test_a_notice_of_a_transformer_area_of_the_village(self):
+        feeder = self.env["village.grid.feeder"].create(
+            {"name": "Test feeder A", "code": "TP-FA", "station_id": self.station_a.id}
+        )
+        area = self.env["village.transformer.area"].create(
+            {
+                "name": "Test area A1",
+                "code": "TP-A1",
+                "feeder_id": feeder.id,
+                "village_ids": [Command.set(self.village_a1.ids)],
+            }
+        )
+        notice = (
+            self.env["village.outage.notice"]
+            .with_user(self.head_a)
+            .create(
+                {"date_start": START, "station_id": self.station_a.id, "transformer_area_ids": [Command.set(area.ids)]}
+            )
+        )
+        notice.action_notify()
+        Notice = self.env["village.outage.notice"]
+        self.assertIn(notice, Notice.with_user(self.portal_contact).search([]), "A1's contact reads it")
+        self.assertNotIn(notice, Notice.with_user(self.portal_b1).search([]))
+
     def test_fixture(self):
         self.assertIn(self.household_a1, self.reach_a1.partner_id)
         self.assertEqual(self.draft_a1.state, "draft")
