@@ -168,8 +168,10 @@ class CrmLead(models.Model):
     @api.depends("village_id", "partner_id", "power_demand_type", "power_demand_kw", "power_demand_duplicate_confirmed")
     def _compute_power_demand_duplicate_of_id(self):
         """An earlier open demand of the same type: of the same village and kW
-        recorded within 30 days, or of the same household. Every demand is
-        compared, whoever may read it (the same village, the same grid)."""
+        recorded within 30 days, or of the same household. Stored, so compared
+        with every demand whoever saves it; it shows no reader what their rules
+        hide: the earlier demand is of the same village (a household's demand
+        is its village's), and the rules on demands follow the village."""
         Lead = self.env["crm.lead"].sudo().with_context(active_test=True)
         for lead in self:
             if lead.power_demand_duplicate_confirmed or not lead.power_demand_type or not lead.id:
@@ -188,7 +190,9 @@ class CrmLead(models.Model):
                 Domain("id", "<", lead.id)
                 & Domain("power_demand_type", "=", lead.power_demand_type)
                 & Domain("won_status", "!=", "lost")
-                & (same if lead.village_id or household else Domain.FALSE)
+                # of the same village only: its readers may read the earlier demand
+                & Domain("village_id", "=", lead.village_id.id)
+                & (same if lead.village_id else Domain.FALSE)
             )
             lead.power_demand_duplicate_of_id = Lead.search(domain, order="id", limit=1)
 

@@ -198,11 +198,7 @@ class ResPartner(models.Model):
 
     def _compute_village_transformer_area_ids(self):
         Area = self.env["village.transformer.area"]
-        villages = self.filtered(lambda p: p.village_kind in ("village", "community"))
-        by_village = {}
-        for area in Area.search([("village_ids", "in", villages.ids)]) if villages else Area:
-            for village in area.village_ids:
-                by_village[village.id] = by_village.get(village.id, Area) | area
+        by_village = Area._by_village(self.filtered(lambda p: p.village_kind in ("village", "community")))
         for partner in self:
             partner.village_transformer_area_ids = by_village.get(partner.id, Area)
 

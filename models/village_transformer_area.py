@@ -167,16 +167,22 @@ class VillageTransformerArea(models.Model):
             return GRID_LOADING_THRESHOLD_DEFAULT
 
     @api.model
+    def _by_village(self, villages):
+        """{village id: its transformer areas}, the areas this environment may read."""
+        empty = self.browse()
+        by_village = {}
+        for area in self.search([("village_ids", "in", villages.ids)]) if villages else empty:
+            for village in area.village_ids:
+                by_village[village.id] = by_village.get(village.id, empty) | area
+        return by_village
+
+    @api.model
     def _assign_areas(self, records):
         """The transformer area of demands or problems: the household's when
         it serves the record's village, else the one the record has if it
         still does, else the village's area when it has only one."""
         Area = self.sudo()
-        villages = records.village_id
-        by_village = {}
-        for area in Area.search([("village_ids", "in", villages.ids)]) if villages else Area:
-            for village in area.village_ids:
-                by_village[village.id] = by_village.get(village.id, Area) | area
+        by_village = Area._by_village(records.village_id)
         for record in records:
             village_areas = by_village.get(record.village_id.id, Area)
             household_area = record.partner_id.sudo().transformer_area_id
