@@ -76,9 +76,7 @@ class VillageAgreementCampaign(models.Model):
                 continue
             campaign.signed_count = Agreement.search_count(campaign._signed_domain())
             campaign.unsigned_count = Coverage.search_count(campaign._unsigned_domain())
-            campaign.signed_rate = (
-                round(100.0 * campaign.signed_count / campaign.target_count, 1) if campaign.target_count else 0.0
-            )
+            campaign.signed_rate = self.env["village.daily.stat"]._rate(campaign.signed_count, campaign.target_count)
 
     def action_view_signed_per_day(self):
         """The agreements signed on each day of the campaign, as a graph."""

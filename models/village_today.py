@@ -107,10 +107,6 @@ class VillageToday(models.AbstractModel):
         Partner = self.env["res.partner"]
         # the household or village of each inquiry, as far as the reader may read it
         partners = Partner.browse(set(activities.mapped("res_id"))).exists()._filtered_access("read")
-        relatives = Partner.search([("parent_id", "in", partners.ids), ("phone", "!=", False)], order="id")
-        relatives_of = {}
-        for relative in relatives:
-            relatives_of.setdefault(relative.parent_id.id, []).append(relative)
         partner_of = {partner.id: partner for partner in partners}
         # a committee inquiry about a household asks its village committee's contact
         committee_contacts = partners.village_id.village_contact_id._filtered_access("read")
@@ -119,10 +115,8 @@ class VillageToday(models.AbstractModel):
             partner = partner_of.get(activity.res_id, Partner)
             phones = []
             if partner:
-                if partner.phone:
-                    phones.append({"label": partner.name, "number": partner.phone})
-                for relative in relatives_of.get(partner.id, []):
-                    phones.append({"label": relative.name, "number": relative.phone})
+                # the household (or village) and its relatives, then a village's contact
+                phones = partner._village_phone_lines()
                 contact = partner.village_contact_id if partner.village_kind else Partner
                 if contact.phone and contact._filtered_access("read"):
                     phones.append({"label": contact.name, "number": contact.phone})
