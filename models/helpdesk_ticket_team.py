@@ -160,7 +160,7 @@ class HelpdeskTicketTeam(models.Model):
         }
         demand = dict(
             self.env["crm.lead"]._read_group(
-                [("station_id", "in", stations.ids), ("won_status", "!=", "lost")],
+                [("station_id", "in", stations.ids), *self.env["crm.lead"]._village_counted_demand_domain()],
                 ["station_id"],
                 ["power_demand_kw:sum"],
             )

@@ -288,12 +288,13 @@ class ReportWeeklyCounty(models.AbstractModel):
 
     @api.model
     def _headline_demand(self, period):
-        """Demand in kW by type, lost leads left out (two queries)."""
+        """Demand in kW by type, counted as on the grid: lost leads, demands
+        that add no load and likely duplicates left out (two queries)."""
         Lead = self.env["crm.lead"]
         demand = (
             Domain("station_id", "in", period.ids)
             & Domain("power_demand_type", "!=", False)
-            & Domain("won_status", "!=", "lost")
+            & Domain(Lead._village_counted_demand_domain())
             & Domain("create_date", "<", period.end)
         )
         demand_types = set()

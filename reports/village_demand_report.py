@@ -8,7 +8,10 @@ class VillageDemandReport(models.Model):
     """Grid planning: one row per open or won power demand lead, with its
     township, village, station, demand type and month needed; summed in a
     pivot, planners see where load will appear and when. Lost leads do not
-    count."""
+    count. The kW summed are those that load the grid, as on the headroom
+    report: a demand that adds no load (a relocation) keeps its row with
+    its requested kW beside, and a likely duplicate counts neither kW nor as
+    a demand until it is confirmed as one of its own."""
 
     _name = "village.demand.report"
     _description = "Power Demand Analysis"
@@ -24,6 +27,8 @@ class VillageDemandReport(models.Model):
             "power_demand_type",
             "power_needed_by",
             "power_demand_kw",
+            "power_demand_adds_load",
+            "power_demand_duplicate_of_id",
         ],
         "res.partner": ["village_township_id", "village_station_id", "village_manager_id"],
     }
@@ -44,8 +49,25 @@ class VillageDemandReport(models.Model):
         string="Status",
         readonly=True,
     )
-    power_demand_kw = fields.Float(string="Demand (kW)", digits=(16, 1), readonly=True, aggregator="sum")
-    demand_count = fields.Integer(string="Demands", readonly=True, aggregator="sum")
+    power_demand_kw = fields.Float(
+        string="Demand (kW)",
+        digits=(16, 1),
+        readonly=True,
+        aggregator="sum",
+        help="The kW that load the grid: none for a demand that adds no load or a likely duplicate.",
+    )
+    requested_kw = fields.Float(
+        string="Requested (kW)",
+        digits=(16, 1),
+        readonly=True,
+        aggregator="sum",
+        help="The kW written on the demand, counted or not.",
+    )
+    adds_load = fields.Boolean(string="Adds Load", readonly=True)
+    is_likely_duplicate = fields.Boolean(string="Likely Duplicate", readonly=True)
+    demand_count = fields.Integer(
+        string="Demands", readonly=True, aggregator="sum", help="Likely duplicates are not counted."
+    )
 
     @property
     def _table_query(self):
@@ -62,8 +84,13 @@ class VillageDemandReport(models.Model):
                    date_trunc('month', l.power_needed_by)::date AS month_needed,
                    l.power_needed_by AS power_needed_by,
                    l.won_status AS won_status,
-                   COALESCE(l.power_demand_kw, 0.0) AS power_demand_kw,
-                   1 AS demand_count
+                   -- crm.lead._village_counted_demand_domain(), lost leads excluded below
+                   CASE WHEN l.power_demand_adds_load AND l.power_demand_duplicate_of_id IS NULL
+                        THEN COALESCE(l.power_demand_kw, 0.0) ELSE 0.0 END AS power_demand_kw,
+                   COALESCE(l.power_demand_kw, 0.0) AS requested_kw,
+                   COALESCE(l.power_demand_adds_load, FALSE) AS adds_load,
+                   l.power_demand_duplicate_of_id IS NOT NULL AS is_likely_duplicate,
+                   CASE WHEN l.power_demand_duplicate_of_id IS NULL THEN 1 ELSE 0 END AS demand_count
               FROM crm_lead l
          LEFT JOIN res_partner v ON v.id = l.village_id
              WHERE l.active

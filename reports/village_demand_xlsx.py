@@ -2,6 +2,28 @@ from odoo import models
 from odoo.exceptions import UserError
 
 
+def selected_report_rows(report, docids, data):
+    """The rows of an analysis (`report`, with the user's rights) that a
+    workbook prints: those selected, or all the user may read when none is;
+    ids sent by a client that are not ids are refused."""
+    context = (data or {}).get("context")
+    ids = (
+        docids
+        or (context.get("active_ids") if isinstance(context, dict) else None)
+        or report.env.context.get("active_ids")
+    )
+    if ids and (
+        not isinstance(ids, (list, tuple))
+        or not all(isinstance(value, int) and not isinstance(value, bool) for value in ids)
+    ):
+        raise UserError(report.env._("The rows of the report are not valid: %(ids)s.", ids=repr(ids)))
+    return report.search([("id", "in", ids)]) if ids else report.search([])
+
+
+def month_label(month):
+    return month.strftime("%Y-%m") if month else ""
+
+
 class VillageDemandXlsx(models.AbstractModel):
     """The grid-planning report as a workbook: the demands one by one, and
     the kW per township and month needed."""
@@ -14,19 +36,7 @@ class VillageDemandXlsx(models.AbstractModel):
         """Rows of the grid-planning report: the selected ones, or all the
         user may see when none is selected. A lead's row has the lead's id,
         so the report also prints from a selection of demands."""
-        context = (data or {}).get("context")
-        ids = (
-            docids
-            or (context.get("active_ids") if isinstance(context, dict) else None)
-            or self.env.context.get("active_ids")
-        )
-        if ids and (
-            not isinstance(ids, (list, tuple))
-            or not all(isinstance(value, int) and not isinstance(value, bool) for value in ids)
-        ):
-            raise UserError(self.env._("The rows of the report are not valid: %(ids)s.", ids=repr(ids)))
-        Report = self.env["village.demand.report"]
-        return Report.search([("id", "in", ids)]) if ids else Report.search([])
+        return selected_report_rows(self.env["village.demand.report"], docids, data)
 
     def generate_xlsx_report(self, workbook, data, rows):
         bold = workbook.add_format({"bold": True})
@@ -48,6 +58,8 @@ class VillageDemandXlsx(models.AbstractModel):
             (self.env._("Needed By"), 12),
             (self.env._("Status"), 10),
             (self.env._("Demand (kW)"), 12),
+            (self.env._("Requested (kW)"), 12),
+            (self.env._("Not Counted"), 22),
         ]
         for col, (title, width) in enumerate(columns):
             sheet.write(0, col, title, header)
@@ -64,6 +76,8 @@ class VillageDemandXlsx(models.AbstractModel):
             sheet.write(row_index, 6, (row.power_needed_by and row.power_needed_by.isoformat()) or "")
             sheet.write(row_index, 7, statuses.get(row.won_status, ""))
             sheet.write_number(row_index, 8, row.power_demand_kw, kw_format)
+            sheet.write_number(row_index, 9, row.requested_kw, kw_format)
+            sheet.write(row_index, 10, self._not_counted_reason(row))
         total_row = row_index + 1
         sheet.write(total_row, 0, self.env._("Total"), bold)
         sheet.write_number(total_row, 8, sum(rows.mapped("power_demand_kw")), kw_bold)
@@ -106,6 +120,12 @@ class VillageDemandXlsx(models.AbstractModel):
             sheet.write_number(total_row, col, month_kw, kw_bold)
         sheet.write_number(total_row, total_col, sum(kw_by_cell.values()), kw_bold)
 
-    @staticmethod
-    def _month_label(month):
-        return month.strftime("%Y-%m") if month else ""
+    def _not_counted_reason(self, row):
+        """Why a demand's kW do not load the grid (as on the headroom report)."""
+        if row.is_likely_duplicate:
+            return self.env._("Likely duplicate")
+        if not row.adds_load:
+            return self.env._("Adds no load")
+        return ""
+
+    _month_label = staticmethod(month_label)

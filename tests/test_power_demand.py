@@ -175,6 +175,60 @@ class TestPowerDemand(VillageServiceCase):
         self.assertEqual(self._report_figures(self.bureau_user), expected)
         self.assertNotIn(self.plain_lead.id, self.env["village.demand.report"].search([]).lead_id.ids, "not a demand")
 
+    def test_report_leaves_out_relocations_and_likely_duplicates(self):
+        Lead = self.env["crm.lead"].with_user(self.manager_a)
+        relocation, repeat = Lead.create(
+            [
+                {
+                    "name": "Move the transformer",
+                    "type": "opportunity",
+                    "village_id": self.village_a1.id,
+                    "power_demand_type": "relocation",
+                    "power_demand_kw": 50,
+                    "power_needed_by": self.m1,
+                },
+                {
+                    "name": "Orchard pumps again",
+                    "type": "opportunity",
+                    "village_id": self.village_a1.id,
+                    "power_demand_type": "irrigation",
+                    "power_demand_kw": 75,
+                    "power_needed_by": self.m1,
+                },
+            ]
+        )
+        self.assertEqual(repeat.power_demand_duplicate_of_id, self.orchard)
+        leads = self.fixture | relocation | repeat
+        groups = (
+            self.env["village.demand.report"]
+            .with_user(self.bureau_user)
+            ._read_group(
+                [("lead_id", "in", leads.ids)],
+                ["township_id", "month_needed:month"],
+                ["power_demand_kw:sum", "demand_count:sum", "requested_kw:sum"],
+            )
+        )
+        figures = {(township, month): (kw, count, requested) for township, month, kw, count, requested in groups}
+        # the relocation is a demand with no kW on the grid; the repeat is neither until confirmed
+        self.assertEqual(figures[self.township_a, self.m1], (100.0, 3, 225.0))
+        rows = self.env["village.demand.report"].with_user(self.bureau_user).search([("lead_id", "in", leads.ids)])
+        self.assertEqual(rows.filtered("is_likely_duplicate").lead_id, repeat)
+        self.assertEqual(rows.filtered(lambda row: not row.adds_load).lead_id, relocation)
+        # the station dashboard's open demand is the same counted kW
+        station = self.station_a.with_user(self.head_a)
+        self.assertEqual(station.dash_demand_kw, 75 + 25 + 40 + 90)
+
+        report = self.env.ref("village_service.village_demand_report_xlsx")
+        content, _kind = self.env["ir.actions.report"].with_user(self.bureau_user)._render_xlsx(report.id, rows.ids, {})
+        detail = load_workbook(io.BytesIO(content)).worksheets[0]
+        reasons = {row[3]: (row[8], row[9], row[10]) for row in detail.iter_rows(min_row=2, values_only=True) if row[3]}
+        self.assertEqual(reasons["Move the transformer"], (0, 50, "Adds no load"))
+        self.assertEqual(reasons["Orchard pumps again"], (0, 75, "Likely duplicate"))
+        self.assertEqual(reasons["Orchard pumps"], (75, 75, None))
+        repeat.with_user(self.manager_a).action_confirm_not_duplicate()
+        self.env.invalidate_all()
+        self.assertEqual(station.dash_demand_kw, 75 + 25 + 40 + 90 + 75)
+
     def test_report_rows_follow_the_record_rules(self):
         figures = self._report_figures(self.head_b)
         self.assertEqual(figures, {(self.township_b, self.m1): (120.0, 1)})
