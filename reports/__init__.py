@@ -5,6 +5,7 @@ from . import village_closeout_ledger_xlsx
 from . import village_demand_report
 from . import village_demand_xlsx
 from . import village_grid_headroom_report
+from . import village_grid_headroom_xlsx
 from . import village_pdf_text
 from . import village_county_report
 from . import village_county_report_xlsx

@@ -275,6 +275,7 @@ EXEMPT = {
     "digest.digest": "Odoo's digest, extended with KPI fields: its access is Odoo's own",
     "report.village_service.closeout_ledger_xlsx": "abstract report: renders stations the user can read",
     "report.village_service.demand_xlsx": "abstract report: renders leads the user can read",
+    "report.village_service.grid_headroom_xlsx": "abstract report: renders the headroom rows the user can read",
     "report.village_service.report_weekly_station": "abstract report: checks the station itself",
     "report.village_service.report_weekly_county": "abstract report: the bureau's only (AccessError otherwise), "
     "counted with the reader's record rules",

@@ -6,11 +6,14 @@ headroom report finds the month an area crosses the loading threshold;
 station heads and account managers read their stations' grid and edit none
 of it."""
 
+import io
+import json
 from datetime import timedelta
 
+import openpyxl
 from dateutil.relativedelta import relativedelta
 
-from odoo import fields
+from odoo import fields, http
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
@@ -413,3 +416,49 @@ class TestGrid(VillageRpcMixin, HttpCase, VillageServiceCase):
         self.assertNotIn("error", reply, reply.get("error"))
         self.env.invalidate_all()
         self.assertAlmostEqual(self.area_a1.loading, 130 / 180 * 100, delta=0.05)
+
+    # the planner's workbook ---------------------------------------------------
+
+    def _download_headroom_xlsx(self, login, ids):
+        """POST /report/download as the web client sends the Print menu's
+        report on selected rows (/report/xlsx/<report>/<ids>)."""
+        self.authenticate(login, login)
+        url = f"/report/xlsx/village_service.grid_headroom_xlsx/{','.join(map(str, ids))}"
+        return self.url_open(
+            "/report/download",
+            data={
+                "data": json.dumps([url, "xlsx"]),
+                "context": json.dumps({"lang": "en_US", "tz": "Europe/Brussels"}),
+                "csrf_token": http.Request.csrf_token(self),
+            },
+            timeout=120,
+        )
+
+    @mute_logger("odoo.http", "odoo.addons.report_xlsx.controllers.main")
+    def test_headroom_workbook_lists_the_areas_to_act_on_first(self):
+        m, m2 = self.month, self.month + relativedelta(months=2)
+        self._demand(self.manager_a, 20, m + relativedelta(days=9), partner_id=self.household_a1.id)
+        self._demand(self.manager_a, 15, m2, power_demand_type="farming", transformer_area_id=self.area_a1.id)
+        areas = self.area_a1 | self.area_a1_north | self.area_b1
+        rows = (
+            self.env["village.grid.headroom.report"].with_user(self.bureau_user).search([("area_id", "in", areas.ids)])
+        )
+        response = self._download_headroom_xlsx("vs_bureau", rows.ids)
+        self.assertEqual(response.status_code, 200, response.text[:500])
+        to_act, by_month = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets
+        lines = list(to_act.iter_rows(min_row=2, values_only=True))
+        # the crossing area first, with its capacity, peak, demand, highest loading and month of crossing
+        self.assertEqual(lines[0][0], "Test area TA-A1-1")
+        self.assertEqual(lines[0][7:10], (180, 120, 35))
+        self.assertAlmostEqual(lines[0][10], 155 / 180 * 100, places=3)
+        self.assertEqual(lines[0][11], m2.strftime("%Y-%m"))
+        self.assertEqual({line[0] for line in lines[1:]}, {"Test area TA-A1-2", "Test area TA-B1-1"})
+        self.assertEqual([line[11] for line in lines[1:]], ["", ""], "the others do not cross")
+        months = [row for row in by_month.iter_rows(min_row=2, values_only=True) if row[0] == "Test area TA-A1-1"]
+        self.assertEqual([(row[2], row[4]) for row in months], [(m.strftime("%Y-%m"), 20), (m2.strftime("%Y-%m"), 35)])
+
+        # a station head's download holds their station's rows only, whatever ids are sent
+        response = self._download_headroom_xlsx("vs_head_b", rows.ids)
+        self.assertEqual(response.status_code, 200, response.text[:500])
+        to_act = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
+        self.assertEqual([line[0] for line in to_act.iter_rows(min_row=2, values_only=True)], ["Test area TA-B1-1"])
