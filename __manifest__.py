@@ -4,7 +4,7 @@
     "name": "Village & Community Service",
     "summary": "Rural service model of a power supply bureau: villages, "
     "service-point agreements, courtyard meetings, a close-out problem ledger",
-    "version": "19.0.1.5.0",
+    "version": "19.0.1.6.0",
     "category": "Services/Helpdesk",
     "website": "https://github.com/village-service/village_service",
     "author": "village_service contributors",

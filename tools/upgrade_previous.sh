@@ -6,8 +6,8 @@
 source "$(dirname "$0")/common.sh"
 
 # The release before this one: its version and the commit it was cut from.
-PREVIOUS_VERSION=19.0.1.4.0
-PREVIOUS_COMMIT=1dd655380fbbdd334b7cee204f8828aafdb31351
+PREVIOUS_VERSION=19.0.1.5.0
+PREVIOUS_COMMIT=c252509063426192c89d6a90cab251abd2e63f37
 
 db="${TEST_DB}_upgrade"
 port=$((HTTP_PORT + 30))
