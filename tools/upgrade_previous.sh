@@ -46,8 +46,7 @@ with Registry(db).cursor() as cr:
         cr.commit()
     print(f"upgrade: the previous release ran its {len(crons)} scheduled jobs")
     # inquiries marked done in the Inquired dialog by their account managers;
-    # then one done activity deleted by hand, its completion left only in the
-    # status counters (19.0.1.5.0 moves those counters onto the activities)
+    # then one done activity deleted by hand (its inquiry history is gone with it)
     Activity = env["mail.activity"]
     done = Activity.search([("inquiry_rule_id", "!=", False), ("user_id", "!=", False)], order="id", limit=3)
     for activity, outcome in zip(done, ["answered_ok", "no_answer", "answered_need"]):
