@@ -529,8 +529,9 @@ class Generator:
         count = min(self.sizes["agreements"], len(self.villages))
         for i in range(count):
             vid, township_id, station_id, manager_id, _vname = self.villages[i]
-            start = date.today() - timedelta(days=rng.randint(0, 3 * 365))
             state = "draft" if i % 10 == 0 else "expired" if i % 10 == 1 else "active"
+            # an expired agreement ended yesterday: it started before that
+            start = date.today() - timedelta(days=rng.randint(2 if state == "expired" else 0, 3 * 365))
             aid = table.new_id()
             table.add(
                 aid,
