@@ -286,12 +286,20 @@ class TestGrid(VillageRpcMixin, HttpCase, VillageServiceCase):
         self.env.invalidate_all()
         rows = self._rows(self.area_a1, self.head_a)
         self.assertEqual(set(rows.mapped("month_crossing")), {m})
+        self.assertEqual(rows.mapped("is_crossing"), [True, False])
 
         # an area whose measured peak alone is over the threshold crosses now
         self.env["ir.config_parameter"].sudo().set_param("village_service.grid_loading_threshold", "60")
         self.env.invalidate_all()
         this_month = self.env["village.service.area"]._today().replace(day=1)
         self.assertEqual(set(self._rows(self.area_a1).mapped("month_crossing")), {this_month})
+        # its first row is the one to act on (the "Month of Crossing" filter lists it), as is the only
+        # row of an area without demand over by its peak
+        self.assertEqual(self._rows(self.area_a1).mapped("is_crossing"), [True, False])
+        self.area_a2.with_user(self.bureau_user).peak_load_kw = 200  # 70.5 %
+        self.env.invalidate_all()
+        self.assertEqual(self._rows(self.area_a2).mapped("is_crossing"), [True])
+        self.assertEqual(self._rows(self.area_a2).month_crossing, this_month)
         # and one that never crosses has none
         self.assertFalse(self._rows(self.area_a1_north).month_crossing)
 
