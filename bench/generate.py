@@ -1,7 +1,9 @@
 """Fill a bench database (village_service installed without demo data) with a
 county or a province: stations, their staff, townships, villages,
 households (10 % with care tags), a 3-year problem ledger in every close-out
-state, meetings, power demand leads and service-point agreements.
+state, meetings, power demand leads, the grid (substations, feeders, about 3
+transformer areas per village, the demands landed on them) and
+service-point agreements.
 
 The few structural records (stations, users) go through the ORM; the volume
 goes through COPY. Each bulk table copies the row of one record created by
@@ -13,6 +15,7 @@ station/township of leads and agreements). Id and ticket-number sequences
 are advanced, then the tables are analysed.
 
     python bench/generate.py --scale county [--config .local/odoo.conf]
+    python bench/generate.py --scale province --db DB --steps grid   # a step alone, on an existing bench database
 """
 
 import argparse
@@ -28,7 +31,7 @@ from datetime import date, datetime, timedelta
 sys.path.insert(0, __import__("os").path.dirname(__import__("os").path.abspath(__file__)))
 from common import SCALES, db_name, default_config, odoo_env
 
-from odoo.tools import SQL
+from odoo.tools import SQL, float_round
 
 _logger = logging.getLogger("bench.generate")
 COPY_CHUNK = 100_000
@@ -63,6 +66,7 @@ class BulkTable:
 
     def __init__(self, env, table, template_id, drop_columns=()):
         self.env, self.cr, self.table = env, env.cr, table
+        env.flush_all()  # the template's stored computed fields (crm.lead's won_status, ...) as the ORM writes them
         self.cr.execute(SQL("SELECT * FROM %s WHERE id = %s", SQL.identifier(table), template_id))
         names = [d.name for d in self.cr.description]
         self.template = dict(zip(names, self.cr.fetchone(), strict=True))
@@ -172,18 +176,44 @@ class Generator:
         say("%-12s %9s rows in %6.1f s", name, count, elapsed)
         self.cr.commit()
 
-    def run(self):
-        self.step("stations", self.make_stations)
-        self.step("users", self.make_users)
-        self.step("areas", self.make_areas)
-        self.step("households", self.make_households)
-        self.step("tickets", self.make_tickets)
-        self.step("meetings", self.make_meetings)
-        self.step("leads", self.make_leads)
-        self.step("agreements", self.make_agreements)
-        self.step("statistics", self.make_statistics)
-        self.step("analyze", self.analyze)
+    STEPS = (
+        "stations",
+        "users",
+        "areas",
+        "households",
+        "tickets",
+        "meetings",
+        "leads",
+        "grid",
+        "agreements",
+        "statistics",
+        "analyze",
+    )
+    # the steps that can run alone on a generated bench database (they read what they need from it)
+    ALONE = ("grid", "analyze")
+
+    def run(self, steps=None):
+        if steps:
+            self.load_existing()
+        for name in steps or self.STEPS:
+            self.step(name, getattr(self, f"make_{name}" if name != "analyze" else "analyze"))
         return self.timings
+
+    def load_existing(self):
+        """The stations and villages of a generated bench database, as the
+        steps before left them (villages in id order, as generated)."""
+        self.stations = self.env["helpdesk.ticket.team"].search([("is_station", "=", True)], order="id")
+        self.cr.execute(
+            SQL(
+                """SELECT id, village_township_id, village_station_id, village_manager_id, name
+                     FROM res_partner
+                    WHERE village_kind IN ('village', 'community') AND name LIKE %s
+                 ORDER BY id""",
+                "Bench Village %",
+            )
+        )
+        self.villages = [tuple(row) for row in self.cr.fetchall()]
+        say("existing: %s stations, %s villages", len(self.stations), len(self.villages))
 
     # -- structure through the ORM -------------------------------------
 
@@ -516,6 +546,194 @@ class Generator:
             )
         return table.finish()
 
+    # -- the grid ---------------------------------------------------------
+
+    def make_grid(self):
+        """Substations (one per 5 stations) and feeders (4 per station) by the
+        ORM; about 3 transformer areas per village by COPY (a capacity of a
+        standard transformer size, a measured peak of 15-50 % of it, 80-95 %
+        for 1 % of the areas, a date of measure); then the demand leads land
+        on an area of their village,
+        with realistic kW (most 3-40 kW), 10 % without a needed-by date, the
+        relocations adding no load and 1 % asked again by the same household
+        (flagged as a likely duplicate as crm.lead flags them, with the
+        demands the rule finds alike by chance). About 5-10 % of the areas then reach
+        80 % with their demand. Runs alone on a generated bench database."""
+        env, cr = self.env, self.cr
+        cr.execute(SQL("SELECT COUNT(*) FROM village_transformer_area WHERE code LIKE %s", "BTA-%"))
+        if cr.fetchone()[0]:
+            raise RuntimeError("this database has the bench grid already")
+        self.grid_rng = random.Random(19)
+        station_feeders = self._grid_lines()
+        village_areas, count = self._grid_areas(station_feeders)
+        self._grid_demands(village_areas)
+        env.invalidate_all()
+        cr.execute(SQL("ANALYZE village_transformer_area; ANALYZE crm_lead; ANALYZE village_grid_feeder"))
+        self.report_crossing()
+        return count
+
+    def _grid_lines(self):
+        """{station id: [(feeder id, substation id)]}: the substations and feeders, by the ORM."""
+        env = self.env
+        Substation = env["village.grid.substation"]
+        Feeder = env["village.grid.feeder"]
+        n_sub = max(1, -(-len(self.stations) // 5))
+        substations = Substation.create(
+            [{"name": f"Bench Substation {i + 1:04d}", "code": f"BSS-{i + 1:04d}"} for i in range(n_sub)]
+        )
+        feeder_vals = [
+            {
+                "name": f"Bench 10 kV Line {i + 1:04d}-{n + 1}",
+                "code": f"BFL-{i + 1:04d}-{n + 1}",
+                "substation_id": substations[i // 5].id,
+                "station_id": station.id,
+            }
+            for i, station in enumerate(self.stations)
+            for n in range(4)
+        ]
+        feeders = Feeder.browse()
+        for i in range(0, len(feeder_vals), 1000):
+            feeders |= Feeder.create(feeder_vals[i : i + 1000])
+        station_feeders = {}
+        for feeder in feeders:
+            station_feeders.setdefault(feeder.station_id.id, []).append((feeder.id, feeder.substation_id.id))
+        return station_feeders
+
+    def _grid_areas(self, station_feeders):
+        """The transformer areas by COPY; ({village id: [area ids]}, count)."""
+        env, cr, grid_rng = self.env, self.cr, self.grid_rng
+        # the transformer areas: the row of one made by the ORM, per-row columns overridden
+        vid, _township, station_id, _manager, _name = self.villages[0]
+        feeder_id, _substation_id = station_feeders[station_id][0]
+        template = (
+            env["village.transformer.area"]
+            .with_context(mail_create_nolog=True, tracking_disable=True)
+            .create(
+                {
+                    "name": "Bench template area",
+                    "code": "BTA-TEMPLATE",
+                    "feeder_id": feeder_id,
+                    "village_ids": [(6, 0, [vid])],
+                    "capacity_kva": 200,
+                    "peak_load_kw": 90,
+                }
+            )
+        )
+        relation, col1, col2, _ids = m2m_of(template, "village_ids")
+        cr.execute(SQL("DELETE FROM %s WHERE %s = %s", SQL.identifier(relation), SQL.identifier(col1), template.id))
+        table = BulkTable(env, "village_transformer_area", template.id)
+        drop_template(env, template)
+        sizes = (100, 160, 200, 250, 315, 400, 500, 630)
+        today = date.today()
+        village_areas, rel_rows = {}, []
+        for index, (vid, township_id, station_id, manager_id, vname) in enumerate(self.villages):
+            own = station_feeders[station_id]
+            for n in range(2 + index % 3):  # 2, 3 or 4 areas: 3 per village on average
+                feeder_id, substation_id = own[(index + n) % len(own)]
+                kva = sizes[grid_rng.randrange(len(sizes))]
+                capacity = float_round(kva * 0.9, precision_digits=1)
+                # 1 % over the threshold by their peak alone, the others at 15-50 %
+                share = grid_rng.uniform(0.8, 0.95) if grid_rng.random() < 0.01 else grid_rng.uniform(0.15, 0.5)
+                peak = float_round(capacity * share, precision_digits=1)
+                aid = table.new_id()
+                table.add(
+                    aid,
+                    name=f"{vname} No. {n + 1}",
+                    code=f"BTA-{vid}-{n + 1}",
+                    feeder_id=feeder_id,
+                    substation_id=substation_id,
+                    station_id=station_id,
+                    township_id=township_id,
+                    manager_id=manager_id,
+                    capacity_kva=kva,
+                    power_factor=0.9,
+                    capacity_kw=capacity,
+                    peak_load_kw=peak,
+                    loading=float_round(peak / capacity * 100, precision_digits=1),
+                    date_peak_measured=today - timedelta(days=grid_rng.randrange(365)),
+                )
+                rel_rows.append((aid, vid))
+                village_areas.setdefault(vid, []).append(aid)
+        count = table.finish()
+        copy_rows(cr, relation, [col1, col2], rel_rows)
+        return village_areas, count
+
+    def _grid_demands(self, village_areas):
+        """The demand leads on the areas of their villages."""
+        cr, grid_rng = self.cr, self.grid_rng
+        # the demands: their area, kW, needed-by date and duplicate flag, set by one UPDATE from a copied table
+        cr.execute(
+            SQL(
+                """SELECT id, village_id, power_demand_type, partner_id, create_date
+                     FROM crm_lead WHERE village_id = ANY(%s) AND power_demand_type IS NOT NULL ORDER BY id""",
+                list(village_areas),
+            )
+        )
+        of_village, rows = {}, []
+        for lead_id, vid, lead_kind, lead_partner, created in cr.fetchall():
+            kw = round(grid_rng.uniform(60, 150) if grid_rng.random() < 0.05 else grid_rng.uniform(3, 40), 1)
+            needed = None if grid_rng.random() < 0.1 else (created + timedelta(days=grid_rng.randint(30, 400))).date()
+            area, kind, partner_id = grid_rng.choice(village_areas[vid]), lead_kind, lead_partner
+            earlier = of_village.setdefault(vid, [])
+            if earlier and grid_rng.random() < 0.01:
+                # the same household asks again for the same: a likely duplicate
+                _id, area, kind, kw, partner_id, _created = earlier[-1]
+            # crm.lead._compute_power_demand_duplicate_of_id: the first earlier demand of the village of the
+            # same type, of the same household, or of the same kW recorded within 30 days
+            duplicate_of = next(
+                (
+                    other[0]
+                    for other in earlier
+                    if other[2] == kind
+                    and (other[4] == partner_id or (other[3] == kw and other[5] >= created - timedelta(days=30)))
+                ),
+                None,
+            )
+            rows.append((lead_id, area, kind, kind != "relocation", kw, needed, partner_id, duplicate_of))
+            earlier.append((lead_id, area, kind, kw, partner_id, created))
+        cr.execute(
+            SQL(
+                """CREATE TEMP TABLE bench_grid_lead (id int, area_id int, kind varchar, adds_load bool,
+                   kw float8, needed date, partner_id int, duplicate_of int) ON COMMIT DROP"""
+            )
+        )
+        copy_rows(
+            cr,
+            "bench_grid_lead",
+            ["id", "area_id", "kind", "adds_load", "kw", "needed", "partner_id", "duplicate_of"],
+            rows,
+        )
+        cr.execute(
+            SQL(
+                """UPDATE crm_lead l
+                      SET transformer_area_id = g.area_id, power_demand_type = g.kind,
+                          power_demand_adds_load = g.adds_load, power_demand_kw = g.kw,
+                          power_needed_by = g.needed, partner_id = g.partner_id,
+                          power_demand_duplicate_of_id = g.duplicate_of,
+                          -- open, as crm computes it (the leads of a database generated before the template
+                          -- row was flushed have none)
+                          won_status = COALESCE(l.won_status, 'pending')
+                     FROM bench_grid_lead g
+                    WHERE l.id = g.id"""
+            )
+        )
+
+    def report_crossing(self):
+        """Print the share of areas at or over 80 % with their counted demand."""
+        self.cr.execute(
+            SQL(
+                """SELECT COUNT(*), COUNT(*) FILTER (WHERE (a.peak_load_kw + COALESCE(d.kw, 0)) >= 0.8 * a.capacity_kw)
+                     FROM village_transformer_area a
+                LEFT JOIN (SELECT transformer_area_id, SUM(power_demand_kw) AS kw FROM crm_lead
+                            WHERE active AND won_status != 'lost' AND power_demand_adds_load
+                              AND power_demand_duplicate_of_id IS NULL
+                         GROUP BY 1) d ON d.transformer_area_id = a.id
+                    WHERE a.active"""
+            )
+        )
+        total, crossing = self.cr.fetchone()
+        say("grid: %s areas, %s (%.1f %%) at or over 80 %% with their demand", total, crossing, 100 * crossing / total)
+
     def make_agreements(self):
         Agreement = self.env["village.agreement"].with_context(mail_create_nolog=True, tracking_disable=True)
         vid = self.villages[0][0]
@@ -572,11 +790,19 @@ def main():
     parser.add_argument("--scale", choices=sorted(SCALES), default="county")
     parser.add_argument("--db", help="database (default village_service_bench_<scale>)")
     parser.add_argument("--config", default=default_config())
+    parser.add_argument(
+        "--steps",
+        default="",
+        help=f"comma-separated steps to run alone on a generated bench database: {', '.join(Generator.ALONE)}",
+    )
     args = parser.parse_args()
+    steps = [name for name in args.steps.split(",") if name]
+    if set(steps) - set(Generator.ALONE):
+        parser.error(f"only these steps run alone: {', '.join(Generator.ALONE)}")
     db = args.db or db_name(args.scale)
     start = time.time()
     with odoo_env(db, args.config, {"mail_create_nolog": True, "tracking_disable": True}) as (_reg, cr, env):
-        timings = Generator(env, SCALES[args.scale]).run()
+        timings = Generator(env, SCALES[args.scale]).run(steps)
         env["ir.config_parameter"].set_param("village_service.bench_scale", args.scale)
         cr.commit()
     say("%s generated in %.0f s", db, time.time() - start)

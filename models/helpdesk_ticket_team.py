@@ -76,6 +76,14 @@ class HelpdeskTicketTeam(models.Model):
         help="Households of notified outage notices, not yet reached, whose outage has not started.",
     )
 
+    grid_over_threshold_count = fields.Integer(
+        string="Transformer Areas over the Threshold",
+        compute="_compute_grid_over_threshold_count",
+        groups=FIGURE_GROUPS,
+        help="Transformer areas of the station whose loading now (measured peak + open demand, over capacity) "
+        "is at or over the threshold of Settings; an account manager counts their own areas.",
+    )
+
     @api.depends("is_station")
     def _compute_require_closeout(self):
         for team in self:
@@ -185,6 +193,22 @@ class HelpdeskTicketTeam(models.Model):
             team.dash_inquiries_overdue = inquiries.get((team, "overdue"), 0)
             team.dash_demand_kw = demand.get(team, 0.0)
             team.dash_unreached = unreached.get(team, 0)
+
+    @api.depends_context("uid", "allowed_company_ids")
+    def _compute_grid_over_threshold_count(self):
+        # with the reader's rights on the areas and the demands: one grouped query for all stations
+        counts = self.env["village.transformer.area"]._over_threshold_counts(self.filtered("is_station"))
+        for team in self:
+            team.grid_over_threshold_count = counts.get(team.id, 0)
+
+    def action_view_areas_over_threshold(self):
+        self.ensure_one()
+        Area = self.env["village.transformer.area"]
+        query = Area._over_threshold_query(self)
+        action = self.env["ir.actions.act_window"]._for_xml_id("village_service.village_transformer_area_action")
+        action["domain"] = [("id", "in", [area_id for (area_id,) in self.env.execute_query(query.select())])]
+        action["name"] = self.env._("Transformer Areas over the Threshold")
+        return action
 
     def action_open_ledger(self):
         self.ensure_one()

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 GRID_LOADING_THRESHOLD_PARAM = "village_service.grid_loading_threshold"
 GRID_LOADING_THRESHOLD_DEFAULT = 80.0
@@ -165,6 +166,70 @@ class VillageTransformerArea(models.Model):
             return float(param) if param else GRID_LOADING_THRESHOLD_DEFAULT
         except ValueError:
             return GRID_LOADING_THRESHOLD_DEFAULT
+
+    @api.model
+    def _village_own_areas_domain(self):
+        """The areas a reader acts on: an account manager's own (theirs or of
+        the villages they manage, as the headroom report's rule reads them),
+        every area they may read for a station head or the bureau."""
+        if self.env.user.has_group("village_service.group_village_station"):
+            return []
+        uid = self.env.uid
+        return ["|", ("manager_id", "=", uid), ("village_ids.village_manager_id", "=", uid)]
+
+    @api.model
+    def _over_threshold_query(self, stations):
+        """The query of the areas of `stations` whose loading now (measured
+        peak + counted open demand, over capacity) is at or over the
+        threshold of Settings, with this environment's rules on the areas and
+        on the demands (no figure counts what the reader may not read); not
+        the headroom report, a view over every demand of every month."""
+        Lead = self.env["crm.lead"]
+        demand = Lead._search(
+            [
+                ("station_id", "in", stations.ids),
+                ("transformer_area_id", "!=", False),
+                *Lead._village_counted_demand_domain(),
+            ]
+        )
+        area_of_demand = Lead._field_to_sql(demand.table, "transformer_area_id", demand)
+        demand.groupby = area_of_demand
+        areas = self._search([("station_id", "in", stations.ids), *self._village_own_areas_domain()])
+        areas.add_join(
+            "LEFT JOIN",
+            "demand",
+            SQL(
+                "(%s)",
+                demand.select(
+                    SQL("%s AS area_id", area_of_demand),
+                    SQL("SUM(COALESCE(%s, 0)) AS kw", Lead._field_to_sql(demand.table, "power_demand_kw", demand)),
+                ),
+            ),
+            SQL("%s = %s", SQL.identifier("demand", "area_id"), SQL.identifier(areas.table, "id")),
+        )
+        capacity = self._field_to_sql(areas.table, "capacity_kw", areas)
+        areas.add_where(
+            SQL(
+                "%s > 0 AND (COALESCE(%s, 0) + COALESCE(%s, 0)) * 100 >= %s * %s",
+                capacity,
+                self._field_to_sql(areas.table, "peak_load_kw", areas),
+                SQL.identifier("demand", "kw"),
+                self._loading_threshold(),
+                capacity,
+            )
+        )
+        return areas
+
+    @api.model
+    def _over_threshold_counts(self, stations):
+        """{station id: areas at or over the threshold now}: one grouped query
+        for all `stations`."""
+        if not stations:
+            return {}
+        query = self._over_threshold_query(stations)
+        station = self._field_to_sql(query.table, "station_id", query)
+        query.groupby = station
+        return dict(self.env.execute_query(query.select(station, SQL("COUNT(*)"))))
 
     @api.model
     def _by_village(self, villages):

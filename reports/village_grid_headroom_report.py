@@ -79,6 +79,11 @@ class VillageGridHeadroomReport(models.Model):
         Area = self.env["village.transformer.area"]
         threshold = Area._loading_threshold()
         this_month = self.env["village.service.area"]._today().replace(day=1)
+        # One sort of the areas' months feeds both window passes: the demand
+        # cumulated month by month, then (over the same partition, already in
+        # order) the first month at or over the threshold. The station is a
+        # partition column of both, so that a filter on it (a station head's
+        # rule, a station's screen) is applied before the windows.
         return SQL(
             """
             WITH demand AS (
@@ -90,45 +95,47 @@ class VillageGridHeadroomReport(models.Model):
                   FROM crm_lead l
                  WHERE l.transformer_area_id IS NOT NULL
                    AND l.active
-                   AND l.won_status != 'lost'
+                   AND (l.won_status IS NULL OR l.won_status != 'lost')
                    AND l.power_demand_adds_load
                    AND l.power_demand_duplicate_of_id IS NULL
               GROUP BY 1, 2
-            ), area_month AS (
-                SELECT a.id AS area_id, a.feeder_id, a.substation_id, a.station_id, a.township_id, a.manager_id,
-                       COALESCE(a.capacity_kw, 0.0) AS capacity_kw,
-                       COALESCE(a.peak_load_kw, 0.0) AS peak_load_kw,
-                       d.month,
-                       COALESCE(d.demand_kw, 0.0) AS demand_kw,
-                       COALESCE(d.demand_count, 0) AS demand_count,
-                       SUM(COALESCE(d.demand_kw, 0.0)) OVER (PARTITION BY a.id ORDER BY d.month) AS cumulative_demand_kw
-                  FROM village_transformer_area a
-             LEFT JOIN demand d ON d.area_id = a.id
-                 WHERE a.active
-            ), loaded AS (
-                SELECT am.*,
-                       (am.peak_load_kw + am.cumulative_demand_kw) * 100.0 / NULLIF(am.capacity_kw, 0) AS loading
-                  FROM area_month am
-            ), crossing AS (
-                SELECT l.area_id,
-                       CASE WHEN MIN(l.peak_load_kw * 100.0 / NULLIF(l.capacity_kw, 0)) >= %(threshold)s
-                            THEN LEAST(%(this_month)s::date, MIN(l.month))
-                            ELSE MIN(l.month) FILTER (WHERE l.loading >= %(threshold)s)
-                       END AS month_crossing
-                  FROM loaded l
-              GROUP BY l.area_id
             )
-            SELECT l.area_id::bigint * 100000
-                       + COALESCE(EXTRACT(YEAR FROM l.month)::int * 12 + EXTRACT(MONTH FROM l.month)::int, 0) AS id,
-                   l.area_id, l.feeder_id, l.substation_id, l.station_id, l.township_id, l.manager_id,
-                   l.month, l.capacity_kw, l.peak_load_kw, l.demand_kw, l.demand_count,
-                   l.cumulative_demand_kw,
-                   COALESCE(l.loading, 0.0) AS loading,
-                   c.month_crossing,
-                   l.month IS NOT DISTINCT FROM c.month_crossing AND c.month_crossing IS NOT NULL AS is_crossing,
-                   CASE WHEN l.loading >= %(threshold)s THEN 1 ELSE 0 END AS over_threshold
-              FROM loaded l
-              JOIN crossing c ON c.area_id = l.area_id
+            SELECT w.area_id::bigint * 100000
+                       + COALESCE(EXTRACT(YEAR FROM w.month)::int * 12 + EXTRACT(MONTH FROM w.month)::int, 0) AS id,
+                   w.area_id, w.feeder_id, w.substation_id, w.station_id, w.township_id, w.manager_id,
+                   w.month, w.capacity_kw, w.peak_load_kw, w.demand_kw, w.demand_count,
+                   w.cumulative_demand_kw,
+                   COALESCE(w.loading, 0.0) AS loading,
+                   CASE WHEN w.peak_load_kw * 100.0 / NULLIF(w.capacity_kw, 0) >= %(threshold)s
+                        THEN LEAST(%(this_month)s::date, w.first_month)
+                        ELSE w.first_over
+                   END AS month_crossing,
+                   -- the area's first row at or over the threshold (its only row when it has no demand)
+                   COALESCE(w.loading >= %(threshold)s AND w.month IS NOT DISTINCT FROM w.first_over, FALSE)
+                       AS is_crossing,
+                   CASE WHEN w.loading >= %(threshold)s THEN 1 ELSE 0 END AS over_threshold
+              FROM (
+                    SELECT c.*,
+                           MIN(c.month) OVER area AS first_month,
+                           MIN(c.month) FILTER (WHERE c.loading >= %(threshold)s) OVER area AS first_over
+                      FROM (
+                            SELECT a.id AS area_id, a.feeder_id, a.substation_id, a.station_id, a.township_id,
+                                   a.manager_id,
+                                   COALESCE(a.capacity_kw, 0.0) AS capacity_kw,
+                                   COALESCE(a.peak_load_kw, 0.0) AS peak_load_kw,
+                                   d.month,
+                                   COALESCE(d.demand_kw, 0.0) AS demand_kw,
+                                   COALESCE(d.demand_count, 0) AS demand_count,
+                                   SUM(COALESCE(d.demand_kw, 0.0)) OVER cumulated AS cumulative_demand_kw,
+                                   (COALESCE(a.peak_load_kw, 0.0) + SUM(COALESCE(d.demand_kw, 0.0)) OVER cumulated)
+                                       * 100.0 / NULLIF(a.capacity_kw, 0) AS loading
+                              FROM village_transformer_area a
+                         LEFT JOIN demand d ON d.area_id = a.id
+                             WHERE a.active
+                            WINDOW cumulated AS (PARTITION BY a.station_id, a.id ORDER BY d.month)
+                           ) c
+                    WINDOW area AS (PARTITION BY c.station_id, c.area_id)
+                   ) w
             """,
             threshold=threshold,
             this_month=this_month,

@@ -289,12 +289,20 @@ class TestGrid(VillageRpcMixin, HttpCase, VillageServiceCase):
         self.env.invalidate_all()
         rows = self._rows(self.area_a1, self.head_a)
         self.assertEqual(set(rows.mapped("month_crossing")), {m})
+        self.assertEqual(rows.mapped("is_crossing"), [True, False])
 
         # an area whose measured peak alone is over the threshold crosses now
         self.env["ir.config_parameter"].sudo().set_param("village_service.grid_loading_threshold", "60")
         self.env.invalidate_all()
         this_month = self.env["village.service.area"]._today().replace(day=1)
         self.assertEqual(set(self._rows(self.area_a1).mapped("month_crossing")), {this_month})
+        # its first row is the one to act on (the "Month of Crossing" filter lists it), as is the only
+        # row of an area without demand over by its peak
+        self.assertEqual(self._rows(self.area_a1).mapped("is_crossing"), [True, False])
+        self.area_a2.with_user(self.bureau_user).peak_load_kw = 200  # 70.5 %
+        self.env.invalidate_all()
+        self.assertEqual(self._rows(self.area_a2).mapped("is_crossing"), [True])
+        self.assertEqual(self._rows(self.area_a2).month_crossing, this_month)
         # and one that never crosses has none
         self.assertFalse(self._rows(self.area_a1_north).month_crossing)
 
@@ -391,6 +399,74 @@ class TestGrid(VillageRpcMixin, HttpCase, VillageServiceCase):
         self.assertTrue(self._rows(self.area_a1, self.manager_a))
         self.assertFalse(self._rows(self.area_a1, self.manager_a2), "the headroom rows of another's village")
         self.assertTrue(self._rows(self.area_a2, self.manager_a2))
+
+    # the station dashboard: transformer areas over the threshold now ------------
+
+    def _over(self, user, station=None):
+        station = (station or self.station_a).with_user(user)
+        return station.grid_over_threshold_count
+
+    def test_dashboard_counts_areas_over_the_threshold(self):
+        """Loading now (measured peak + counted open demand) at or over 80 %:
+        area A1 (120 of 180 kW) with 30 kW of demand, area A2 (150 of 283.5
+        kW) with 100 kW, area A1 north by its peak alone (300 of 360 kW); a
+        relocation and a likely duplicate do not count; area B1 over by its
+        peak alone is station B's."""
+        self._demand(self.manager_a, 20, partner_id=self.household_a1.id)  # A1 at 77.8 %: under
+        duplicate = self._demand(self.manager_a, 20, partner_id=self.household_a1.id)
+        self.assertEqual(duplicate.power_demand_duplicate_of_id.transformer_area_id, self.area_a1)
+        self._demand(
+            self.manager_a,
+            500,
+            power_demand_type="relocation",
+            partner_id=self.household_a1.id,
+        )
+        self.assertEqual(self._over(self.head_a), 0, "a relocation and a likely duplicate add no load")
+        self._demand(self.manager_a, 10, power_demand_type="capacity_increase", partner_id=self.household_a1.id)
+        self.env["village.transformer.area"].invalidate_model()
+        self.assertAlmostEqual(self.area_a1.with_user(self.head_a).demand_loading, 150 / 180 * 100, delta=0.05)
+        self._demand(self.manager_a2, 100, village_id=self.village_a2.id)
+        self.area_b1.with_user(self.bureau_user).peak_load_kw = 80  # 88.9 % by its peak alone
+        self.area_a1_north.with_user(self.bureau_user).peak_load_kw = 300  # 83.3 % by its peak alone
+        self.env.invalidate_all()
+        # the station head counts the station's areas
+        self.assertEqual(self._over(self.head_a), 3)
+        self.assertEqual(self._over(self.head_b, self.station_b), 1)
+        # an account manager their own: not a colleague's area of the same station, which they may read
+        self.assertEqual(self._over(self.manager_a), 2)
+        self.assertEqual(self._over(self.manager_a2), 1)
+        self.assertTrue(self.area_a1_north.with_user(self.manager_a2).has_access("read"))
+        action = self.station_a.with_user(self.manager_a2).action_view_areas_over_threshold()
+        self.assertEqual(self.env["village.transformer.area"].search(action["domain"]), self.area_a2)
+        action = self.station_a.with_user(self.head_a).action_view_areas_over_threshold()
+        self.assertEqual(
+            self.env["village.transformer.area"].search(action["domain"]),
+            self.area_a1 | self.area_a1_north | self.area_a2,
+        )
+        # the bureau reads every station; another station's head counts none of station A's areas
+        self.assertEqual(self._over(self.bureau_user), 3)
+        self.assertEqual(self._over(self.bureau_user, self.station_b), 1)
+        self.assertEqual(self._over(self.head_b), 0)
+        # through JSON-RPC, as the dashboard reads it
+        self.authenticate("vs_manager_a", "vs_manager_a")
+        reply = self.rpc("helpdesk.ticket.team", "read", [self.station_a.id], ["grid_over_threshold_count"])
+        self.assertNotIn("error", reply, reply.get("error"))
+        self.assertEqual(reply["result"][0]["grid_over_threshold_count"], 2)
+        # the threshold of Settings
+        self.env["ir.config_parameter"].sudo().set_param("village_service.grid_loading_threshold", "85")
+        self.env.invalidate_all()
+        self.assertEqual(self._over(self.head_a), 1)  # A1 and A1 north at 83.3 % no more, A2 at 88.2 %
+
+    def test_dashboard_area_count_hides_what_the_rules_hide(self):
+        """A demand of manager A's village moves area A1 over the threshold:
+        manager A2 (same station) neither reads it nor counts the area, even
+        when A1 is made theirs."""
+        self._demand(self.manager_a, 40, partner_id=self.household_a1.id)  # 160 / 180
+        self.area_a1.with_user(self.bureau_user).manager_id = self.manager_a2
+        self.env.invalidate_all()
+        self.assertEqual(self._over(self.manager_a), 1)
+        self.assertEqual(self._over(self.manager_a2), 0, "the demand of another's village counted")
+        self.assertEqual(self._over(self.head_a), 1)
 
     @mute_logger("odoo.http", "odoo.models")
     def test_account_manager_cannot_edit_the_grid(self):

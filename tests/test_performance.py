@@ -14,6 +14,9 @@ from odoo.tests.common import warmup
 
 from .common import VillageServiceCase
 
+# the headroom report's default pivot view: rows month of crossing
+PIVOT_GROUPING_SETS = [[], ["month_crossing:month"]]
+
 
 @tagged("post_install", "-at_install")
 class TestPerformance(VillageServiceCase):
@@ -237,3 +240,85 @@ class TestPerformance(VillageServiceCase):
             self.assertEqual(set(reaches.mapped("channel")), {"phone", "visit"})
             self.assertEqual(len(reaches.message_ids), households, "each line logs its creation")
             self.assertEqual(len(notice.sudo().post_ids), 2)
+
+    def _grid_areas(self, count, code):
+        """`count` transformer areas of village A1 (station A), each with a
+        counted demand; every other one crossing the threshold."""
+        feeder = self.env["village.grid.feeder"].create(
+            {"name": f"Perf line {code}", "code": f"PF-{code}", "station_id": self.station_a.id}
+        )
+        areas = self.env["village.transformer.area"].create(
+            [
+                {
+                    "name": f"Perf area {code}-{n}",
+                    "code": f"PA-{code}-{n}",
+                    "feeder_id": feeder.id,
+                    "village_ids": [Command.set(self.village_a1.ids)],
+                    "capacity_kva": 100,
+                    "peak_load_kw": 70 if n % 2 else 30,
+                }
+                for n in range(count)
+            ]
+        )
+        self.env["crm.lead"].create(
+            [
+                {
+                    "type": "opportunity",
+                    "village_id": self.village_a1.id,
+                    "transformer_area_id": area.id,
+                    "power_demand_type": "irrigation",
+                    # unlike any other demand of the village: none is a likely duplicate
+                    "power_demand_kw": 5 + n + count / 100,
+                    "power_needed_by": self.today + timedelta(days=40 + 31 * (n % 3)),
+                }
+                for n, area in enumerate(areas)
+            ]
+        )
+        return areas
+
+    @warmup
+    def test_headroom_screen_constant_queries(self):
+        """The planner's headroom screen as the station head reads it (record
+        rules apply), with the action's default filter (each crossing area's
+        row at its month of crossing): the pivot (by month of crossing, one
+        query of grouping sets as the pivot view reads it) and
+        the list's first page, the areas to act on first. 2 areas cost the
+        queries of 20."""
+        Report = self.env["village.grid.headroom.report"].with_user(self.head_a)
+        spec = self._list_spec(Report)
+        counts = []
+        for areas in (self._grid_areas(2, "S"), self._grid_areas(20, "L")):
+            self.env.flush_all()
+            self.env.invalidate_all()
+            # the pivot (one query), the list page (its rows, the names of their areas, feeders, stations
+            # and townships), the reader's rules and company
+            with self.assertQueryCount(13):
+                before = self.cr.sql_log_count
+                pivot = Report.formatted_read_grouping_sets(
+                    [("area_id", "in", areas.ids), ("is_crossing", "=", True)],
+                    PIVOT_GROUPING_SETS,
+                    ["__count", "loading:max"],
+                )
+                page = Report.web_search_read(
+                    [("area_id", "in", areas.ids), ("is_crossing", "=", True)], spec, limit=80, count_limit=10001
+                )
+                counts.append(self.cr.sql_log_count - before)
+            self.assertEqual(page["length"], len(areas) // 2)
+            self.assertEqual({row["area_id"]["id"] for row in page["records"]}, set(areas[1::2].ids))
+            self.assertEqual(pivot[0][0]["__count"], len(areas) // 2)  # the total: the areas crossing
+        if self.warm:
+            self.assertEqual(counts[0], counts[1])
+
+    @warmup
+    def test_areas_over_threshold_one_query(self):
+        """The dashboard's transformer areas over the threshold: one grouped
+        query for 2 stations as for 10, as the bureau and the station head."""
+        self._grid_areas(4, "D")
+        for user in (self.bureau_user, self.head_a):
+            two = (self.station_a | self.station_b).with_user(user)
+            ten = self.ten_stations.with_user(user)
+            for stations in (two, ten):
+                self.env.invalidate_all()
+                with self.assertQueryCount(1):
+                    counts = self.env["village.transformer.area"].with_user(user)._over_threshold_counts(stations)
+                self.assertEqual(counts, {self.station_a.id: 2})
