@@ -568,6 +568,9 @@ class Generator:
         village_areas, count = self._grid_areas(station_feeders)
         self._grid_demands(village_areas)
         env.invalidate_all()
+        # the month of crossing stored on each area, as the ORM computes it (one query for all areas)
+        env["village.transformer.area"]._village_threshold_changed()
+        env.flush_all()
         cr.execute(SQL("ANALYZE village_transformer_area; ANALYZE crm_lead; ANALYZE village_grid_feeder"))
         self.report_crossing()
         return count

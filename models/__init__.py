@@ -9,6 +9,7 @@ from . import village_chat_group
 from . import helpdesk_ticket
 from . import crm_lead
 from . import res_config_settings
+from . import ir_config_parameter
 from . import village_daily_stat
 from . import village_agreement
 from . import village_agreement_campaign

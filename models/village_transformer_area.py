@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
@@ -91,6 +93,15 @@ class VillageTransformerArea(models.Model):
         compute="_compute_headroom",
         help="Capacity left after the measured peak and the open demand.",
     )
+    month_crossing = fields.Date(
+        string="Month of Crossing",
+        compute="_compute_month_crossing",
+        store=True,
+        index="btree_not_null",
+        help="The month the area's loading (measured peak + open demand cumulated by month needed) reaches the "
+        "threshold of Settings; for an area over it by its measured peak alone, the month the peak was measured. "
+        "Empty if it does not cross.",
+    )
     household_count = fields.Integer(string="Households", compute="_compute_household_count")
     active = fields.Boolean(default=True)
 
@@ -148,6 +159,87 @@ class VillageTransformerArea(models.Model):
             area.open_demand_kw = kw
             area.headroom_kw = area.capacity_kw - area.peak_load_kw - kw
             area.demand_loading = (area.peak_load_kw + kw) / area.capacity_kw * 100 if area.capacity_kw else 0.0
+
+    @api.depends(
+        "active",
+        "capacity_kw",
+        "peak_load_kw",
+        "date_peak_measured",
+        "lead_ids.active",
+        "lead_ids.power_demand_kw",
+        "lead_ids.power_needed_by",
+        "lead_ids.won_status",
+        "lead_ids.power_demand_adds_load",
+        "lead_ids.power_demand_duplicate_of_id",
+    )
+    def _compute_month_crossing(self):
+        """Stored, so that the planner's list of the areas to act on is an
+        indexed read, not the headroom report's windows over every demand
+        (docs/benchmarks.md). Counted over every demand of the area, as the
+        headroom report's rows are (the area is the planner's unit); the same
+        arithmetic as the report's loading. Recomputed when a demand or the
+        area changes, and for every area when the threshold does
+        (ir.config_parameter)."""
+        threshold = self._loading_threshold()
+        months = defaultdict(list)
+        area_ids = [area_id for area_id in self._ids if isinstance(area_id, int)]
+        if area_ids:
+            Lead = self.env["crm.lead"]
+            Lead.flush_model(
+                [
+                    "transformer_area_id",
+                    "active",
+                    "won_status",
+                    "power_demand_adds_load",
+                    "power_demand_duplicate_of_id",
+                    "power_needed_by",
+                    "power_demand_kw",
+                ]
+            )
+            for area_id, month, kw in self.env.execute_query(
+                SQL(
+                    """
+                    -- crm.lead._village_counted_demand_domain(), active: as the headroom report
+                    SELECT transformer_area_id,
+                           date_trunc('month', COALESCE(power_needed_by, create_date::date))::date,
+                           SUM(COALESCE(power_demand_kw, 0.0))
+                      FROM crm_lead
+                     WHERE transformer_area_id = ANY(%s)
+                       AND active
+                       AND (won_status IS NULL OR won_status != 'lost')
+                       AND power_demand_adds_load
+                       AND power_demand_duplicate_of_id IS NULL
+                  GROUP BY 1, 2
+                  ORDER BY 1, 2
+                    """,
+                    area_ids,
+                )
+            ):
+                months[area_id].append((month, kw))
+        this_month = self.env["village.service.area"]._today().replace(day=1)
+        for area in self:
+            demand = months.get(area._origin.id, [])
+            capacity = area.capacity_kw
+            crossing = False
+            if area.active and capacity:
+                if area.peak_load_kw * 100.0 / capacity >= threshold:
+                    measured = (area.date_peak_measured or this_month).replace(day=1)
+                    crossing = min([measured, *(month for month, _kw in demand)])
+                else:
+                    cumulated = 0.0
+                    for month, kw in demand:
+                        cumulated += kw
+                        if (area.peak_load_kw + cumulated) * 100.0 / capacity >= threshold:
+                            crossing = month
+                            break
+            area.month_crossing = crossing
+
+    @api.model
+    def _village_threshold_changed(self):
+        """The threshold of Settings changed: every area's month of crossing
+        is recomputed (one query for the demands of all of them)."""
+        areas = self.sudo().with_context(active_test=False).search([])
+        self.env.add_to_compute(self._fields["month_crossing"], areas)
 
     def _compute_household_count(self):
         counts = dict(

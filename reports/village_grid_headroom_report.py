@@ -40,6 +40,7 @@ class VillageGridHeadroomReport(models.Model):
             "manager_id",
             "capacity_kw",
             "peak_load_kw",
+            "month_crossing",
         ],
     }
 
@@ -78,7 +79,6 @@ class VillageGridHeadroomReport(models.Model):
     def _table_query(self):
         Area = self.env["village.transformer.area"]
         threshold = Area._loading_threshold()
-        this_month = self.env["village.service.area"]._today().replace(day=1)
         # One sort of the areas' months feeds both window passes: the demand
         # cumulated month by month, then (over the same partition, already in
         # order) the first month at or over the threshold. The station is a
@@ -106,21 +106,18 @@ class VillageGridHeadroomReport(models.Model):
                    w.month, w.capacity_kw, w.peak_load_kw, w.demand_kw, w.demand_count,
                    w.cumulative_demand_kw,
                    COALESCE(w.loading, 0.0) AS loading,
-                   CASE WHEN w.peak_load_kw * 100.0 / NULLIF(w.capacity_kw, 0) >= %(threshold)s
-                        THEN LEAST(%(this_month)s::date, w.first_month)
-                        ELSE w.first_over
-                   END AS month_crossing,
+                   -- stored on the area (village.transformer.area._compute_month_crossing)
+                   w.month_crossing,
                    -- the area's first row at or over the threshold (its only row when it has no demand)
                    COALESCE(w.loading >= %(threshold)s AND w.month IS NOT DISTINCT FROM w.first_over, FALSE)
                        AS is_crossing,
                    CASE WHEN w.loading >= %(threshold)s THEN 1 ELSE 0 END AS over_threshold
               FROM (
                     SELECT c.*,
-                           MIN(c.month) OVER area AS first_month,
                            MIN(c.month) FILTER (WHERE c.loading >= %(threshold)s) OVER area AS first_over
                       FROM (
                             SELECT a.id AS area_id, a.feeder_id, a.substation_id, a.station_id, a.township_id,
-                                   a.manager_id,
+                                   a.manager_id, a.month_crossing,
                                    COALESCE(a.capacity_kw, 0.0) AS capacity_kw,
                                    COALESCE(a.peak_load_kw, 0.0) AS peak_load_kw,
                                    d.month,
@@ -138,5 +135,4 @@ class VillageGridHeadroomReport(models.Model):
                    ) w
             """,
             threshold=threshold,
-            this_month=this_month,
         )

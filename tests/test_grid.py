@@ -305,6 +305,47 @@ class TestGrid(VillageRpcMixin, HttpCase, VillageServiceCase):
         self.assertEqual(self._rows(self.area_a2).month_crossing, this_month)
         # and one that never crosses has none
         self.assertFalse(self._rows(self.area_a1_north).month_crossing)
+        # an area over by its peak crosses since the month its peak was measured
+        self.area_a2.with_user(self.bureau_user).date_peak_measured = this_month - relativedelta(months=3, days=-5)
+        self.assertEqual(self.area_a2.month_crossing, this_month - relativedelta(months=3))
+
+    def test_areas_to_act_on(self):
+        """The planner's first screen: the areas crossing the threshold, the
+        earliest first, read from the month stored on each area; a demand
+        moves it, a lost one moves it back; each reader sees their areas."""
+        m2 = self.month + relativedelta(months=2)
+        self.assertFalse(self.area_a1.month_crossing)
+        first = self._demand(self.manager_a, 20, self.month, partner_id=self.household_a1.id)
+        self.assertFalse(self.area_a1.month_crossing, "140 kW of 180: under 80 %")
+        second = self._demand(self.manager_a, 15, m2, power_demand_type="farming", transformer_area_id=self.area_a1.id)
+        self.assertEqual(self.area_a1.month_crossing, m2)
+        self.area_b1.with_user(self.bureau_user).peak_load_kw = 80  # 88.9 % by its peak alone
+        this_month = self.env["village.service.area"]._today().replace(day=1)
+        self.assertEqual(self.area_b1.month_crossing, this_month)
+
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "village_service.village_transformer_area_action_act_first"
+        )
+        self.assertEqual(action["context"], "{'search_default_crossing': 1}")
+        areas = self.area_a1 | self.area_a1_north | self.area_a2 | self.area_b1
+        domain = [("id", "in", areas.ids), ("month_crossing", "!=", False)]
+        self.authenticate("vs_bureau", "vs_bureau")
+        listed = self.rpc(
+            "village.transformer.area",
+            "web_search_read",
+            domain,
+            {"code": {}, "month_crossing": {}},
+            order="month_crossing, code, id",
+        )["result"]["records"]
+        self.assertEqual([r["code"] for r in listed], ["TA-B1-1", "TA-A1-1"], "the earliest crossing first")
+        self.assertEqual(self.env["village.transformer.area"].with_user(self.head_b).search(domain), self.area_b1)
+        # the second demand lost: under the threshold again; the first archived changes nothing more
+        second.with_user(self.manager_a).action_set_lost()
+        self.assertFalse(self.area_a1.month_crossing)
+        self.env["ir.config_parameter"].sudo().set_param("village_service.grid_loading_threshold", "75")
+        self.assertEqual(self.area_a1.month_crossing, self.month, "140 kW of 180 is over 75 %")
+        first.with_user(self.manager_a).action_archive()
+        self.assertFalse(self.area_a1.month_crossing)
 
     def test_rolled_up_by_feeder_and_station(self):
         self._demand(self.manager_a, 20, partner_id=self.household_a1.id)

@@ -310,6 +310,37 @@ class TestPerformance(VillageServiceCase):
             self.assertEqual(counts[0], counts[1])
 
     @warmup
+    def test_areas_to_act_on_constant_queries(self):
+        """The planner's first screen (Areas to Act On) as the station head:
+        the first page of the crossing areas, read from the month stored on
+        each area, and its pivot by month of crossing. 2 areas cost the
+        queries of 20."""
+        Area = self.env["village.transformer.area"].with_user(self.head_a).with_context(lang="en_US")
+        view = self.env.ref("village_service.village_transformer_area_view_list_act_first")
+        arch = ElementTree.fromstring(Area.get_views([(view.id, "list")])["views"]["list"]["arch"])
+        spec = {
+            node.get("name"): {"fields": {"display_name": {}}}
+            if Area._fields[node.get("name")].type == "many2one"
+            else {}
+            for node in arch.iter("field")
+        }
+        counts = []
+        for areas in (self._grid_areas(2, "S"), self._grid_areas(20, "L")):
+            domain = [("id", "in", areas.ids), ("month_crossing", "!=", False)]
+            self.env.flush_all()
+            self.env.invalidate_all()
+            # the page (its rows, the names of feeders, stations, townships, managers) and the pivot
+            with self.assertQueryCount(8):
+                before = self.cr.sql_log_count
+                page = Area.web_search_read(domain, spec, limit=80, order="month_crossing, code, id")
+                pivot = Area.formatted_read_grouping_sets(domain, PIVOT_GROUPING_SETS, ["__count"])
+                counts.append(self.cr.sql_log_count - before)
+            self.assertEqual({row["id"] for row in page["records"]}, set(areas[1::2].ids))
+            self.assertEqual(pivot[0][0]["__count"], len(areas) // 2)
+        if self.warm:
+            self.assertEqual(counts[0], counts[1])
+
+    @warmup
     def test_areas_over_threshold_one_query(self):
         """The dashboard's transformer areas over the threshold: one grouped
         query for 2 stations as for 10, as the bureau and the station head."""
