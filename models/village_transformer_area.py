@@ -2,7 +2,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, float_compare
 
 GRID_LOADING_THRESHOLD_PARAM = "village_service.grid_loading_threshold"
 GRID_LOADING_THRESHOLD_DEFAULT = 80.0
@@ -222,14 +222,16 @@ class VillageTransformerArea(models.Model):
             capacity = area.capacity_kw
             crossing = False
             if area.active and capacity:
-                if area.peak_load_kw * 100.0 / capacity >= threshold:
+                # the report compares exact decimals in SQL: compare the floats as rounded
+                if float_compare(area.peak_load_kw * 100.0 / capacity, threshold, precision_digits=6) >= 0:
                     measured = (area.date_peak_measured or this_month).replace(day=1)
                     crossing = min([measured, *(month for month, _kw in demand)])
                 else:
                     cumulated = 0.0
                     for month, kw in demand:
                         cumulated += kw
-                        if (area.peak_load_kw + cumulated) * 100.0 / capacity >= threshold:
+                        loading = (area.peak_load_kw + cumulated) * 100.0 / capacity
+                        if float_compare(loading, threshold, precision_digits=6) >= 0:
                             crossing = month
                             break
             area.month_crossing = crossing

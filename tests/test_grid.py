@@ -346,6 +346,13 @@ class TestGrid(VillageRpcMixin, HttpCase, VillageServiceCase):
         self.assertEqual(self.area_a1.month_crossing, self.month, "140 kW of 180 is over 75 %")
         first.with_user(self.manager_a).action_archive()
         self.assertFalse(self.area_a1.month_crossing)
+        # exactly at the threshold crosses, as in the report's exact decimals (58.4 + 56.8 kW of 144 kW is 80 %,
+        # 79.99999999999999 in floats)
+        self.env["ir.config_parameter"].sudo().set_param("village_service.grid_loading_threshold", "80")
+        self.area_a1.with_user(self.bureau_user).write({"capacity_kva": 160, "peak_load_kw": 58.4})
+        self._demand(self.manager_a, 56.8, self.month, partner_id=self.household_a1.id)
+        self.assertEqual(self.area_a1.month_crossing, self.month)
+        self.assertEqual(self._rows(self.area_a1).filtered("is_crossing").month, self.month)
 
     def test_rolled_up_by_feeder_and_station(self):
         self._demand(self.manager_a, 20, partner_id=self.household_a1.id)
