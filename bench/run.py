@@ -501,11 +501,11 @@ class Bench:
         sets = self.HEADROOM_PIVOT_SETS
 
         def screen(stations=None):
+            # the action's default filter, "Month of Crossing"
             domain = [("station_id", "in", stations.ids)] if stations else []
-            pivot = Report.formatted_read_grouping_sets(
-                [*domain, ("is_crossing", "=", True)], sets, ["__count", "loading:max"]
-            )
-            page = Report.web_search_read([*domain, ("is_crossing", "=", True)], spec, limit=80, count_limit=10001)
+            domain += [("month_crossing", "!=", False), ("is_crossing", "=", True)]
+            pivot = Report.formatted_read_grouping_sets(domain, sets, ["__count", "loading:max"])
+            page = Report.web_search_read(domain, spec, limit=80, count_limit=10001)
             return pivot, page
 
         self._run_areas_to_act_on()

@@ -83,7 +83,10 @@ class VillageGridHeadroomReport(models.Model):
         # cumulated month by month, then (over the same partition, already in
         # order) the first month at or over the threshold. The station is a
         # partition column of both, so that a filter on it (a station head's
-        # rule, a station's screen) is applied before the windows.
+        # rule, a station's screen) is applied before the windows; so is the
+        # month of crossing stored on the area (one value per area, so the
+        # partitions are the same): the crossing areas' rows read only those
+        # areas and their demands.
         return SQL(
             """
             WITH demand AS (
@@ -129,9 +132,9 @@ class VillageGridHeadroomReport(models.Model):
                               FROM village_transformer_area a
                          LEFT JOIN demand d ON d.area_id = a.id
                              WHERE a.active
-                            WINDOW cumulated AS (PARTITION BY a.station_id, a.id ORDER BY d.month)
+                            WINDOW cumulated AS (PARTITION BY a.station_id, a.month_crossing, a.id ORDER BY d.month)
                            ) c
-                    WINDOW area AS (PARTITION BY c.station_id, c.area_id)
+                    WINDOW area AS (PARTITION BY c.station_id, c.month_crossing, c.area_id)
                    ) w
             """,
             threshold=threshold,
