@@ -42,6 +42,10 @@ class HelpdeskTicket(models.Model):
         tracking=True,
         domain="[('village_kind', 'in', ('village', 'community'))]",
     )
+    # the village as the ledger's list and cards show it, stored on the ticket: a page of problems
+    # reads it with the ticket's own row instead of a second query and a name computed per village
+    # (docs/benchmarks.md); renaming a village rewrites it on the village's problems
+    village_name = fields.Char(string="Village Name", related="village_id.complete_name", store=True)
     chat_group_id = fields.Many2one("village.chat.group", string="WeChat Group", index="btree_not_null", tracking=True)
     transformer_area_id = fields.Many2one(
         "village.transformer.area",
@@ -141,11 +145,13 @@ class HelpdeskTicket(models.Model):
 
     @api.depends("rectification_deadline", "closeout_state")
     def _compute_is_overdue(self):
-        overdue_ids = set(
-            self.filtered_domain(self._village_overdue_domain(self.env["village.service.area"]._today()))._ids
-        )
+        # today's form of _village_overdue_domain, tested in Python: filtered_domain took a tenth
+        # of a list page's time (docs/benchmarks.md); tests/test_overdue_definition.py holds them equal
+        today = self.env["village.service.area"]._today()
+        states = self._village_overdue_states
         for ticket in self:
-            ticket.is_overdue = ticket.id in overdue_ids
+            deadline = ticket.rectification_deadline
+            ticket.is_overdue = bool(ticket.closeout_state in states and deadline and deadline < today)
 
     def _search_is_overdue(self, operator, value):
         if operator != "in":
