@@ -145,6 +145,24 @@ class TestPerformance(VillageServiceCase):
         found = Ticket.search([("village_name", "=", "Renamed Village"), ("id", "in", self.tickets.ids)])
         self.assertEqual(found, self.tickets.filtered(lambda t: t.village_id == village))
 
+    @warmup
+    def test_closeout_pivot_one_query(self):
+        """The close-out pivot (stations x week) is one query, with the
+        context the web client sends (its language: without it Odoo looks
+        the week's first day up through the user's company)."""
+        Report = self.env["village.closeout.report"].with_user(self.bureau_user).with_context(lang="en_US")
+        with self.assertQueryCount(1):
+            groups = Report._read_group(
+                [("ticket_id", "in", self.tickets.ids)],
+                ["station_id", "date:week"],
+                ["collected:sum", "rectified:sum", "closed_out:sum", "overdue:sum"],
+            )
+        collected = {station: 0 for station in self.station_a | self.station_b}
+        for station, _week, count, *_rest in groups:
+            if station in collected:
+                collected[station] += count
+        self.assertEqual(collected, {self.station_a: 45, self.station_b: 45})
+
     def test_inquiry_batch_queries_do_not_grow_with_targets(self):
         """The cadence job's batch costs the same for 5 households of a
         village as for 25: no query per target (the activities' document
