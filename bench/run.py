@@ -152,13 +152,20 @@ class Bench:
         # the context the web client sends with every call (the user's lang): without it each run
         # looked the language up through the user's company (3 queries no request makes)
         Report = self.env["village.closeout.report"].with_user(self.bureau).with_context(lang=self.bureau.lang)
-        self.case(
+        # runs alternating with the floor's (issue 20): a change of load on the shared machine hits both
+        pivot, floor = self.measure_interleaved(
+            [
+                lambda: Report._read_group(
+                    [], ["station_id", "date:week"], ["collected:sum", "rectified:sum", "closed_out:sum", "overdue:sum"]
+                ),
+                self.floor_sql,
+            ]
+        )
+        self.record(
             "close-out pivot (stations x week, all tickets)",
-            lambda: Report._read_group(
-                [], ["station_id", "date:week"], ["collected:sum", "rectified:sum", "closed_out:sum", "overdue:sum"]
-            ),
+            pivot,
             "SQL aggregate (floor)",
-            self.floor_sql,
+            floor,
             target="<= 1.5x floor",
             goal=1.5,
         )
@@ -181,11 +188,14 @@ class Bench:
         names = [n for n in self.env["helpdesk.ticket.team"]._fields if n.startswith("dash_")]
         stations = self.stations.with_user(self.bureau).with_context(lang=self.bureau.lang)  # as the web client
         q_two = self.measure(lambda: stations[:2].read(names), runs=1)[1]
-        self.case(
+        dashboard, floor = self.measure_interleaved([lambda: stations.read(names), self.station_floor_sql])
+        self.record(
             f"dashboard, {len(stations)} stations",
-            lambda: stations.read(names),
+            dashboard,
             "SQL aggregate (floor)",
-            self.station_floor_sql,
+            floor,
+            target="<= 1.5x floor",
+            goal=1.5,
             note=f"{q_two} queries for 2 stations",
         )
 
@@ -439,7 +449,7 @@ class Bench:
         # both pages with the context the web client sends (the user's lang)
         Ticket = self.env["helpdesk.ticket"].with_user(self.bureau).with_context(lang=self.bureau.lang)
         own = {n for n, f in Ticket._fields.items() if f._module == "village_service"} | OWN_TICKET_FIELDS
-        for view_type, target in (("list", "<= 1.2x plain, +2 queries"), ("kanban", None)):
+        for view_type, target, delta in (("list", "<= 1.2x plain, +1 query", 1), ("kanban", "<= 1.2x plain", None)):
             spec = self._view_spec(view_type)
             plain = self._view_spec(view_type, drop=own)
 
@@ -449,14 +459,15 @@ class Bench:
             def plain_page(plain=plain):
                 return Ticket.web_search_read([], plain, limit=80, count_limit=10001)
 
-            self.case(
+            measured, anchored = self.measure_interleaved([page, plain_page])  # alternating runs
+            self.record(
                 f"ticket {view_type} page (80 rows, {len(spec)} fields)",
-                page,
+                measured,
                 f"plain helpdesk_mgmt ({len(plain)} fields)",
-                plain_page,
+                anchored,
                 target=target,
-                goal=1.2 if target else None,
-                max_query_delta=2 if target else None,
+                goal=1.2,
+                max_query_delta=delta,
             )
 
     def run_create(self):
