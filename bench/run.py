@@ -23,6 +23,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import db_name, default_config, odoo_env
 
 from odoo.fields import Command
+from odoo.tools import SQL
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "out")
 # the fields village_service adds to the ticket views (dropped for the plain helpdesk anchor)
@@ -188,8 +189,10 @@ class Bench:
         names = [n for n in self.env["helpdesk.ticket.team"]._fields if n.startswith("dash_")]
         stations = self.stations.with_user(self.bureau).with_context(lang=self.bureau.lang)  # as the web client
         q_two = self.measure(lambda: stations[:2].read(names), runs=1)[1]
-        dashboard, floor = self.measure_interleaved([lambda: stations.read(names), self.station_floor_sql])
-        self.record(
+        dashboard, floor, full = self.measure_interleaved(
+            [lambda: stations.read(names), self.station_floor_sql, self.dashboard_floor_sql]
+        )
+        row = self.record(
             f"dashboard, {len(stations)} stations",
             dashboard,
             "SQL aggregate (floor)",
@@ -198,6 +201,42 @@ class Bench:
             goal=1.5,
             note=f"{q_two} queries for 2 stations",
         )
+        # the floor above aggregates the tickets only; the dashboard also counts meetings, inquiries,
+        # open demand and households to reach: the same five aggregates by hand, for comparison
+        row["full_floor_ms"] = round(1000 * full[0], 1)
+        row["note"] += f"; {dashboard[0] / full[0]:.2f}x the same 5 aggregates by hand ({row['full_floor_ms']} ms)"
+
+    def dashboard_floor_sql(self):
+        """The floor of the dashboard: its five aggregates (tickets, meetings of
+        the week, inquiries due, open demand, households to reach) by hand."""
+        self.station_floor_sql()
+        stations = tuple(self.stations.ids)
+        Area = self.env["village.service.area"]
+        week_start = Area._day_start(self.today - timedelta(days=self.today.weekday()))
+        self.env.cr.execute(
+            SQL(
+                """
+                (SELECT 'meetings', station_id, NULL, COUNT(*)::float FROM village_meeting
+                  WHERE station_id IN %(stations)s AND state = 'done' AND date >= %(week)s GROUP BY station_id)
+                UNION ALL
+                (SELECT 'inquiries', station_id, status, COUNT(*)::float FROM (%(inquiries)s) i
+                  WHERE station_id IN %(stations)s AND status IN ('due', 'overdue') GROUP BY station_id, status)
+                UNION ALL
+                (SELECT 'demand', station_id, NULL, SUM(power_demand_kw)::float FROM crm_lead
+                  WHERE active AND station_id IN %(stations)s AND won_status IS DISTINCT FROM 'lost'
+                  GROUP BY station_id)
+                UNION ALL
+                (SELECT 'reach', r.station_id, NULL, COUNT(*)::float FROM village_outage_reach r
+                   JOIN village_outage_notice n ON n.id = r.notice_id
+                  WHERE r.station_id IN %(stations)s AND r.state = 'pending' AND n.state = 'notified'
+                    AND n.date_start > NOW() AT TIME ZONE 'UTC' GROUP BY r.station_id)
+                """,
+                stations=stations,
+                week=week_start,
+                inquiries=self.env["village.inquiry"]._table_query,
+            )
+        )
+        return self.env.cr.fetchall()
 
     def run_weekly(self):
         Weekly = self.env["report.village_service.report_weekly_station"].with_user(self.bureau)

@@ -158,7 +158,7 @@ class TestPerformance(VillageServiceCase):
                 ["station_id", "date:week"],
                 ["collected:sum", "rectified:sum", "closed_out:sum", "overdue:sum"],
             )
-        collected = {station: 0 for station in self.station_a | self.station_b}
+        collected = dict.fromkeys(self.station_a | self.station_b, 0)
         for station, _week, count, *_rest in groups:
             if station in collected:
                 collected[station] += count
