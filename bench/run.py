@@ -23,6 +23,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import db_name, default_config, odoo_env
 
 from odoo.fields import Command
+from odoo.tools import SQL
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "out")
 # the fields village_service adds to the ticket views (dropped for the plain helpdesk anchor)
@@ -113,7 +114,9 @@ class Bench:
     # -- the cases --------------------------------------------------------
 
     def floor_sql(self):
-        """The hand-written floor: tickets by station and week, summed measures."""
+        """The hand-written floor: tickets by station and week, summed measures,
+        in the order of the groups (a pivot's groups come sorted; the floor
+        returned them unsorted until issue 20)."""
         self.cr.execute(
             """
             SELECT t.team_id,
@@ -126,6 +129,7 @@ class Bench:
               FROM helpdesk_ticket t
              WHERE t.active
           GROUP BY 1, 2
+          ORDER BY 1, 2
             """
         )
         return self.cr.fetchall()
@@ -149,14 +153,23 @@ class Bench:
         return self.cr.fetchall()
 
     def run_pivot(self):
-        Report = self.env["village.closeout.report"].with_user(self.bureau)
-        self.case(
+        # the context the web client sends with every call (the user's lang): without it each run
+        # looked the language up through the user's company (3 queries no request makes)
+        Report = self.env["village.closeout.report"].with_user(self.bureau).with_context(lang=self.bureau.lang)
+        # runs alternating with the floor's (issue 20): a change of load on the shared machine hits both
+        pivot, floor = self.measure_interleaved(
+            [
+                lambda: Report._read_group(
+                    [], ["station_id", "date:week"], ["collected:sum", "rectified:sum", "closed_out:sum", "overdue:sum"]
+                ),
+                self.floor_sql,
+            ]
+        )
+        self.record(
             "close-out pivot (stations x week, all tickets)",
-            lambda: Report._read_group(
-                [], ["station_id", "date:week"], ["collected:sum", "rectified:sum", "closed_out:sum", "overdue:sum"]
-            ),
+            pivot,
             "SQL aggregate (floor)",
-            self.floor_sql,
+            floor,
             target="<= 1.5x floor",
             goal=1.5,
         )
@@ -177,15 +190,56 @@ class Bench:
 
     def run_dashboard(self):
         names = [n for n in self.env["helpdesk.ticket.team"]._fields if n.startswith("dash_")]
-        stations = self.stations.with_user(self.bureau)
+        stations = self.stations.with_user(self.bureau).with_context(lang=self.bureau.lang)  # as the web client
         q_two = self.measure(lambda: stations[:2].read(names), runs=1)[1]
-        self.case(
+        dashboard, floor, full = self.measure_interleaved(
+            [lambda: stations.read(names), self.station_floor_sql, self.dashboard_floor_sql]
+        )
+        row = self.record(
             f"dashboard, {len(stations)} stations",
-            lambda: stations.read(names),
+            dashboard,
             "SQL aggregate (floor)",
-            self.station_floor_sql,
+            floor,
+            target="<= 1.5x floor",
+            goal=1.5,
             note=f"{q_two} queries for 2 stations",
         )
+        # the floor above aggregates the tickets only; the dashboard also counts meetings, inquiries,
+        # open demand and households to reach: the same five aggregates by hand, for comparison
+        row["full_floor_ms"] = round(1000 * full[0], 1)
+        row["note"] += f"; {dashboard[0] / full[0]:.2f}x the same 5 aggregates by hand ({row['full_floor_ms']} ms)"
+
+    def dashboard_floor_sql(self):
+        """The floor of the dashboard: its five aggregates (tickets, meetings of
+        the week, inquiries due, open demand, households to reach) by hand."""
+        self.station_floor_sql()
+        stations = tuple(self.stations.ids)
+        Area = self.env["village.service.area"]
+        week_start = Area._day_start(self.today - timedelta(days=self.today.weekday()))
+        self.env.cr.execute(
+            SQL(
+                """
+                (SELECT 'meetings', station_id, NULL, COUNT(*)::float FROM village_meeting
+                  WHERE station_id IN %(stations)s AND state = 'done' AND date >= %(week)s GROUP BY station_id)
+                UNION ALL
+                (SELECT 'inquiries', station_id, status, COUNT(*)::float FROM (%(inquiries)s) i
+                  WHERE station_id IN %(stations)s AND status IN ('due', 'overdue') GROUP BY station_id, status)
+                UNION ALL
+                (SELECT 'demand', station_id, NULL, SUM(power_demand_kw)::float FROM crm_lead
+                  WHERE active AND station_id IN %(stations)s AND won_status IS DISTINCT FROM 'lost'
+                  GROUP BY station_id)
+                UNION ALL
+                (SELECT 'reach', r.station_id, NULL, COUNT(*)::float FROM village_outage_reach r
+                   JOIN village_outage_notice n ON n.id = r.notice_id
+                  WHERE r.station_id IN %(stations)s AND r.state = 'pending' AND n.state = 'notified'
+                    AND n.date_start > NOW() AT TIME ZONE 'UTC' GROUP BY r.station_id)
+                """,
+                stations=stations,
+                week=week_start,
+                inquiries=self.env["village.inquiry"]._table_query,
+            )
+        )
+        return self.env.cr.fetchall()
 
     def run_weekly(self):
         Weekly = self.env["report.village_service.report_weekly_station"].with_user(self.bureau)
@@ -657,9 +711,10 @@ class Bench:
         return spec
 
     def run_pages(self):
-        Ticket = self.env["helpdesk.ticket"].with_user(self.bureau)
+        # both pages with the context the web client sends (the user's lang)
+        Ticket = self.env["helpdesk.ticket"].with_user(self.bureau).with_context(lang=self.bureau.lang)
         own = {n for n, f in Ticket._fields.items() if f._module == "village_service"} | OWN_TICKET_FIELDS
-        for view_type, target in (("list", "<= 1.2x plain, +2 queries"), ("kanban", None)):
+        for view_type, target, delta in (("list", "<= 1.2x plain, +1 query", 1), ("kanban", "<= 1.2x plain", None)):
             spec = self._view_spec(view_type)
             plain = self._view_spec(view_type, drop=own)
 
@@ -669,14 +724,15 @@ class Bench:
             def plain_page(plain=plain):
                 return Ticket.web_search_read([], plain, limit=80, count_limit=10001)
 
-            self.case(
+            measured, anchored = self.measure_interleaved([page, plain_page])  # alternating runs
+            self.record(
                 f"ticket {view_type} page (80 rows, {len(spec)} fields)",
-                page,
+                measured,
                 f"plain helpdesk_mgmt ({len(plain)} fields)",
-                plain_page,
+                anchored,
                 target=target,
-                goal=1.2 if target else None,
-                max_query_delta=2 if target else None,
+                goal=1.2,
+                max_query_delta=delta,
             )
 
     def run_create(self):
@@ -690,9 +746,15 @@ class Bench:
         )
         managers = households.village_id.village_manager_id
         self.plain_team.user_ids |= managers
-        contact = self.env["res.partner"].create({"name": "Bench plain customer"})
+        # as many distinct customers as the station's problems have (one contact for all saved plain
+        # helpdesk two queries a ticket: Odoo's mail reads each new customer once), none of a village
+        contacts = self.env["res.partner"].create(
+            [{"name": f"Bench plain customer {i}"} for i in range(len(households))]
+        )
         pairs = [(h.id, h.village_id.village_manager_id.id) for h in households]
-        n = 1000
+        # 4 runs of 250 a side, alternating: one run of 1,000 a side, one after the other, gave
+        # ratios from 0.65 to 3.5 on the shared machine (a change of load hit one side only)
+        n, runs = 250, 4
 
         def station_create():
             Ticket.create(
@@ -714,21 +776,20 @@ class Bench:
                         "description": "<p>Low voltage</p>",
                         "team_id": self.plain_team.id,
                         "user_id": pairs[i % len(pairs)][1],
-                        "partner_id": contact.id,
+                        "partner_id": contacts[i % len(contacts)].id,
                     }
                     for i in range(n)
                 ]
             )
 
-        self.case(
+        routed, plain = self.measure_interleaved([station_create, plain_create], runs=runs, warmup=False)
+        self.record(
             f"ticket create x{n} (routed to station and manager)",
-            station_create,
+            routed,
             "plain team, same users assigned",
-            plain_create,
-            runs=1,  # 40 s a side on a 2-core machine: the 5-minute budget allows one run
-            warmup=False,
+            plain,
             target="<= 1.15x plain",
-            note="1 run",
+            note=f"{runs} runs alternating with plain's, median",
             goal=1.15,
         )
 

@@ -42,6 +42,10 @@ class HelpdeskTicket(models.Model):
         tracking=True,
         domain="[('village_kind', 'in', ('village', 'community'))]",
     )
+    # the village as the ledger's list and cards show it, stored on the ticket: a page of problems
+    # reads it with the ticket's own row instead of a second query and a name computed per village
+    # (docs/benchmarks.md); renaming a village rewrites it on the village's problems
+    village_name = fields.Char(string="Village Name", related="village_id.complete_name", store=True)
     chat_group_id = fields.Many2one("village.chat.group", string="WeChat Group", index="btree_not_null", tracking=True)
     transformer_area_id = fields.Many2one(
         "village.transformer.area",
@@ -141,11 +145,13 @@ class HelpdeskTicket(models.Model):
 
     @api.depends("rectification_deadline", "closeout_state")
     def _compute_is_overdue(self):
-        overdue_ids = set(
-            self.filtered_domain(self._village_overdue_domain(self.env["village.service.area"]._today()))._ids
-        )
+        # today's form of _village_overdue_domain, tested in Python: filtered_domain took a tenth
+        # of a list page's time (docs/benchmarks.md); tests/test_overdue_definition.py holds them equal
+        today = self.env["village.service.area"]._today()
+        states = self._village_overdue_states
         for ticket in self:
-            ticket.is_overdue = ticket.id in overdue_ids
+            deadline = ticket.rectification_deadline
+            ticket.is_overdue = bool(ticket.closeout_state in states and deadline and deadline < today)
 
     def _search_is_overdue(self, operator, value):
         if operator != "in":
@@ -352,11 +358,26 @@ class HelpdeskTicket(models.Model):
     def create(self, vals_list):
         # before the routing and helpdesk_mgmt read the ids
         checked = self._village_check_create(vals_list)
+        self._route_to_grid_prefetch(vals_list)
         for vals in vals_list:
             self._route_to_grid(vals)
         tickets = super(HelpdeskTicket, checked).create(vals_list)
         tickets._plan_when_complete()
         return tickets
+
+    @api.model
+    def _route_to_grid_prefetch(self, vals_list):
+        """Read what the routing of `vals_list` needs at once (the customers'
+        villages, their stations and account managers, the stations'
+        members): a batch of problems costs a few queries, not three per
+        problem (docs/benchmarks.md)."""
+        Partner = self.env["res.partner"].sudo()
+        villages = Partner.browse({vals["village_id"] for vals in vals_list if vals.get("village_id")})
+        customers = Partner.browse(
+            {vals["partner_id"] for vals in vals_list if vals.get("partner_id") and not vals.get("village_id")}
+        )
+        villages |= customers.village_id
+        villages.village_station_id.user_ids  # noqa: B018 (prefetch)
 
     @api.model
     def _route_to_grid(self, vals):

@@ -48,6 +48,7 @@ FIELDS = {
         "date_revisit": (WORKFLOW, "2026-01-02 00:00:00"),
         "closeout_note": (WORKFLOW, "forged"),
         "reopen_count": (WORKFLOW, 7),
+        "village_name": (DERIVED, "Forged Village"),
         # helpdesk_mgmt's own link, checked against the village
         "team_id": (CHECKED, "station_b"),
     },
