@@ -282,6 +282,8 @@ EXEMPT = {
     "report.village_service.county_report_xlsx": "abstract report: renders the county report's values",
     "village.link.guard": "abstract check of link values, no records",
     "ir.actions.report": "Odoo's report actions, extended to correct the PDFs' text layer: its access is Odoo's own",
+    "ir.config_parameter": "Odoo's system parameters, extended to recompute the areas' month of crossing when the "
+    "grid's threshold changes: its access is Odoo's own",
     "village.today": "abstract: the today screen reads the user's own records with the user's rights",
     "village.service.area": "abstract: the service area's day and time zone, no records",
     "village.demo": "abstract: the demo data generator, called by the demo data at install",

@@ -166,8 +166,15 @@ class TestDemoCounty(TransactionCase):
         )
         self.assertEqual(huarun_kw, orchard.power_demand_kw)
         leads = Lead.search([("power_demand_type", "!=", False)])
-        [(total_kw,)] = Report._read_group([], [], ["power_demand_kw:sum"])
-        self.assertEqual(total_kw, sum(leads.mapped("power_demand_kw")))
+        [(total_kw, requested_kw)] = Report._read_group([], [], ["power_demand_kw:sum", "requested_kw:sum"])
+        self.assertEqual(requested_kw, sum(leads.mapped("power_demand_kw")))
+        # the kW on the grid: a relocation adds none
+        counted = leads.filtered_domain(Lead._village_counted_demand_domain())
+        self.assertEqual(total_kw, sum(counted.mapped("power_demand_kw")))
+        self.assertEqual(
+            requested_kw - total_kw,
+            sum(leads.filtered(lambda lead: not lead.power_demand_adds_load).mapped("power_demand_kw")),
+        )
         self.assertEqual(len(leads.mapped("name")), len(set(leads.mapped("name"))), "no demand entered twice")
         # the pig farm's capacity increase, applied for online
         pig_farm = Lead.search([("power_demand_type", "=", "capacity_increase"), ("name", "like", "养猪场")])

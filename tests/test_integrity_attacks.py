@@ -190,6 +190,7 @@ FIELDS = {
         "company_id": (DERIVED, None),
         "capacity_kw": (DERIVED, 999.0),
         "loading": (DERIVED, 1.0),
+        "month_crossing": (DERIVED, "2020-01-01"),
     },
 }
 
