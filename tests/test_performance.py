@@ -10,9 +10,9 @@ from xml.etree import ElementTree
 
 from odoo import Command, fields
 from odoo.tests import tagged
-from odoo.tests.common import warmup
+from odoo.tests.common import new_test_user, warmup
 
-from .common import VillageServiceCase
+from .common import USER, VillageServiceCase
 
 
 @tagged("post_install", "-at_install")
@@ -237,3 +237,67 @@ class TestPerformance(VillageServiceCase):
             self.assertEqual(set(reaches.mapped("channel")), {"phone", "visit"})
             self.assertEqual(len(reaches.message_ids), households, "each line logs its creation")
             self.assertEqual(len(notice.sudo().post_ids), 2)
+
+    # -- the daily work list (issue 20) -------------------------------------
+
+    def _work_list_problems(self, manager, villages, count, deadline):
+        """`count` problems over `villages` (managed by `manager`), half
+        assigned to the manager, due on `deadline`."""
+        Ticket = self.env["helpdesk.ticket"].with_context(tracking_disable=True, mail_notrack=True)
+        return Ticket.create(
+            [
+                {
+                    "name": f"Work list problem {n}",
+                    "description": "<p>Low voltage</p>",
+                    "village_id": villages[n % len(villages)].id,
+                    "team_id": self.station_a.id,
+                    "user_id": manager.id if n % 2 else False,
+                    "rectification_measure": "Rebalance the phases",
+                    "rectification_deadline": deadline,
+                }
+                for n in range(count)
+            ]
+        )
+
+    def _work_list_queries(self, manager, day):
+        Today = self.env["village.today"].with_user(manager)
+        Today._work_list_sections(day)  # the manager's rules and groups in the caches, as for every manager
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        sections = Today._work_list_sections(day)
+        return self.cr.sql_log_count - before, {s["name"]: len(s["lines"]) for s in sections}
+
+    def test_work_list_queries_do_not_grow_with_problems_or_villages(self):
+        """A manager's work list costs the same queries with 5 problems as
+        with 50, and with 1 village as with 5: each section is one search
+        (the problems' three in one) on the manager's villages and their own
+        assignments, and the labels of each section are read at once."""
+        day = self.today + timedelta(days=30)
+        Partner = self.env["res.partner"]
+        counts = {}
+        for login, villages_count, problems in (("vs_perf_list_small", 1, 5), ("vs_perf_list_big", 5, 50)):
+            manager = new_test_user(self.env, login=login, groups=USER, tz="Asia/Shanghai")
+            self.station_a.user_ids = [Command.link(manager.id)]
+            villages = Partner.create(
+                [
+                    {
+                        "name": f"Work list village {login} {n}",
+                        "village_kind": "village",
+                        "village_parent_id": self.township_a.id,
+                        "village_station_id": self.station_a.id,
+                        "village_manager_id": manager.id,
+                    }
+                    for n in range(villages_count)
+                ]
+            )
+            # overdue on the day, and due on the day
+            self._work_list_problems(manager, villages, problems, day - timedelta(days=3))
+            self._work_list_problems(manager, villages, problems, day)
+            counts[login] = self._work_list_queries(manager, day)
+        (small, small_lines), (big, big_lines) = counts["vs_perf_list_small"], counts["vs_perf_list_big"]
+        self.assertEqual((small_lines["overdue_problems"], small_lines["problems_due_today"]), (5, 5))
+        self.assertEqual((big_lines["overdue_problems"], big_lines["problems_due_today"]), (50, 50))
+        self.assertEqual(small, big, "queries for 5 problems of 1 village, then for 50 of 5 villages")
+        # villages, problems, villages' names, inquiries, meetings, households to reach (and the user)
+        self.assertLessEqual(big, 9)
