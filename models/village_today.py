@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.fields import Domain
-from odoo.tools import format_date, format_datetime
+from odoo.tools import format_date, format_datetime, get_lang
 
 
 class VillageToday(models.AbstractModel):
@@ -244,6 +244,7 @@ class VillageToday(models.AbstractModel):
             order="date",
         )
         base_url = self.get_base_url()
+        lang_code = get_lang(self.env).code  # once, not for each line's date
         return [
             {"name": "overdue_problems", "title": self.env._("Overdue problems"), "lines": self._lines(overdue)},
             {"name": "problems_due_today", "title": self.env._("Problems due today"), "lines": self._lines(due)},
@@ -258,7 +259,9 @@ class VillageToday(models.AbstractModel):
                 "lines": [
                     {
                         "name": f"{inquiry.rule_id.sudo().name}: {inquiry.partner_id.sudo().name}",
-                        "detail": self.env._("due %(date)s", date=format_date(self.env, inquiry.date_deadline)),
+                        "detail": self.env._(
+                            "due %(date)s", date=format_date(self.env, inquiry.date_deadline, lang_code)
+                        ),
                         "url": f"{base_url}/odoo/res.partner/{inquiry.partner_id.id}",
                     }
                     for inquiry in inquiries
@@ -303,13 +306,14 @@ class VillageToday(models.AbstractModel):
         base_url = self.get_base_url()
         lines = []
         today = self.env["village.service.area"]._today()
+        lang_code = get_lang(self.env).code  # once, not for each line's date
         for ticket in tickets.sudo().sorted(lambda t: (t.rectification_deadline or today, t.id)):
             detail = ticket.village_id.name or ""
             if ticket.rectification_deadline:
                 detail = self.env._(
                     "%(village)s, deadline %(deadline)s",
                     village=detail,
-                    deadline=format_date(self.env, ticket.rectification_deadline),
+                    deadline=format_date(self.env, ticket.rectification_deadline, lang_code),
                 )
             lines.append(
                 {
