@@ -331,6 +331,21 @@ class ResPartner(models.Model):
             self._village_contacts_changed()
         return result
 
+    def message_subscribe(self, partner_ids=None, subtype_ids=None):
+        # the inquiry job made the assignees of a batch followers of their
+        # targets at once (village.inquiry.rule._village_subscribe_assignees);
+        # mail.activity's create would subscribe them again, one user at a
+        # time. Only pairs the job set (a frozenset no client can send) skip.
+        done = self.env.context.get("village_followers_added")
+        if (
+            isinstance(done, frozenset)
+            and partner_ids
+            and not subtype_ids
+            and all((res_id, pid) in done for res_id in self.ids for pid in partner_ids)
+        ):
+            return True
+        return super().message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)
+
     def _village_contacts_created(self):
         if self.village_contact_id:
             self._village_contacts_changed()

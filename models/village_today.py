@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.fields import Domain
-from odoo.tools import format_date, format_datetime
+from odoo.tools import format_date, format_datetime, get_lang
 
 
 class VillageToday(models.AbstractModel):
@@ -142,7 +142,6 @@ class VillageToday(models.AbstractModel):
 
     @api.model
     def _today_problems(self, today):
-        uid = self.env.uid
         week_end = today + timedelta(days=6 - today.weekday())
         # overdue as the ledger defines it, or due by the end of this week
         due = (
@@ -150,10 +149,9 @@ class VillageToday(models.AbstractModel):
             & Domain("rectification_deadline", ">=", today)
             & Domain("rectification_deadline", "<=", week_end)
         )
-        mine = Domain("user_id", "=", uid) | Domain("village_id.village_manager_id", "=", uid)
         Ticket = self.env["helpdesk.ticket"]
         overdue = Ticket._village_overdue_domain(today)
-        tickets = Ticket.search((overdue | due) & mine, order="rectification_deadline, id")
+        tickets = Ticket.search((overdue | due) & self._work_list_mine(), order="rectification_deadline, id")
         overdue_ids = set(tickets.filtered_domain(overdue)._ids)
         return [
             {
@@ -171,29 +169,65 @@ class VillageToday(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
+    def _work_list_mine(self):
+        """Domain of the problems on the user's work list: of the villages
+        they manage, or assigned to them. The villages are read first (the
+        structure, not a problem: no rule hides from a manager which villages
+        are theirs), so that the search is `village_id IN (...) OR user_id =
+        uid` on two indexed columns, which PostgreSQL reads by index whatever
+        the number of problems; a `village_id.village_manager_id` path would
+        be a subquery joined to every open problem (see docs/benchmarks.md).
+        The problems are still searched with the user's rights."""
+        uid = self.env.uid
+        # archived villages too, as the path did: their open problems are still the manager's
+        villages = (
+            self.env["res.partner"]
+            .sudo()
+            .with_context(active_test=False)
+            ._search([("village_manager_id", "=", uid)], order="id")
+        )
+        return Domain("village_id", "in", list(villages)) | Domain("user_id", "=", uid)
+
+    @api.model
     def _work_list_sections(self, day):
         """The work list of the user for `day`, with their rights: a list of
         {name, title, lines}, each line a dict {name, detail, url}. Extend with
-        super() to add sections."""
+        super() to add sections. A fixed number of queries whatever the number
+        of problems, villages and managers (tests/test_performance.py)."""
         uid = self.env.uid
         Area = self.env["village.service.area"]
         Ticket = self.env["helpdesk.ticket"]
-        mine = Domain("village_id.village_manager_id", "=", uid) | Domain("user_id", "=", uid)
-        unrectified = Domain("closeout_state", "in", ("open", "planned"))
-        overdue = Ticket.search(mine & Ticket._village_overdue_domain(day))
-        due = Ticket.search(mine & unrectified & Domain("rectification_deadline", "=", day))
-        assigned = (
-            Ticket.search(
-                [
-                    ("user_id", "=", uid),
-                    ("closeout_state", "!=", "closed"),
-                    ("assigned_date", ">=", Area._day_start(day - timedelta(days=1))),
-                    ("assigned_date", "<", Area._day_start(day)),
-                ]
-            )
-            - overdue
-            - due
+        overdue_domain = Ticket._village_overdue_domain(day)
+        due_domain = Domain("closeout_state", "in", ("open", "planned")) & Domain("rectification_deadline", "=", day)
+        assigned_domain = (
+            Domain("user_id", "=", uid)
+            & Domain("closeout_state", "!=", "closed")
+            & Domain("assigned_date", ">=", Area._day_start(day - timedelta(days=1)))
+            & Domain("assigned_date", "<", Area._day_start(day))
         )
+        # the three problem sections in one search (with the user's rights),
+        # told apart in memory
+        tickets = Ticket.search_fetch(
+            self._work_list_mine() & (overdue_domain | due_domain | assigned_domain),
+            # what tells the sections apart, and the lines' labels
+            [
+                "number",
+                "name",
+                "village_id",
+                "user_id",
+                "closeout_state",
+                "rectification_deadline",
+                "assigned_date",
+                "create_date",
+                "date_rectified",
+            ],
+            order="id",
+        )
+        # the villages' names of all three sections at once (as the job, like the other labels)
+        tickets.sudo().village_id.fetch(["name"])
+        overdue = tickets.filtered_domain(overdue_domain)
+        due = tickets.filtered_domain(due_domain) - overdue
+        assigned = tickets.filtered_domain(assigned_domain) - overdue - due
         inquiries = self.env["village.inquiry"].search(
             [("user_id", "=", uid), ("status", "in", ("due", "overdue")), ("date_deadline", "<=", day)],
             order="date_deadline, id",
@@ -210,6 +244,7 @@ class VillageToday(models.AbstractModel):
             order="date",
         )
         base_url = self.get_base_url()
+        lang_code = get_lang(self.env).code  # once, not for each line's date
         return [
             {"name": "overdue_problems", "title": self.env._("Overdue problems"), "lines": self._lines(overdue)},
             {"name": "problems_due_today", "title": self.env._("Problems due today"), "lines": self._lines(due)},
@@ -224,7 +259,9 @@ class VillageToday(models.AbstractModel):
                 "lines": [
                     {
                         "name": f"{inquiry.rule_id.sudo().name}: {inquiry.partner_id.sudo().name}",
-                        "detail": self.env._("due %(date)s", date=format_date(self.env, inquiry.date_deadline)),
+                        "detail": self.env._(
+                            "due %(date)s", date=format_date(self.env, inquiry.date_deadline, lang_code)
+                        ),
                         "url": f"{base_url}/odoo/res.partner/{inquiry.partner_id.id}",
                     }
                     for inquiry in inquiries
@@ -269,13 +306,14 @@ class VillageToday(models.AbstractModel):
         base_url = self.get_base_url()
         lines = []
         today = self.env["village.service.area"]._today()
+        lang_code = get_lang(self.env).code  # once, not for each line's date
         for ticket in tickets.sudo().sorted(lambda t: (t.rectification_deadline or today, t.id)):
             detail = ticket.village_id.name or ""
             if ticket.rectification_deadline:
                 detail = self.env._(
                     "%(village)s, deadline %(deadline)s",
                     village=detail,
-                    deadline=format_date(self.env, ticket.rectification_deadline),
+                    deadline=format_date(self.env, ticket.rectification_deadline, lang_code),
                 )
             lines.append(
                 {

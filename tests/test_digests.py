@@ -57,6 +57,24 @@ class TestWorkList(DigestCase):
             self._runs("work_list", self.manager_b).with_user(self.manager_a).read(["state"])
         self.assertGreaterEqual(len(self.Run.with_user(self.bureau_user).search([("kind", "=", "work_list")])), 3)
 
+    def test_work_list_never_lists_a_problem_the_rules_hide(self):
+        """The sections are searched from the manager's villages, with the
+        manager's rights: a village they are given in another station (whose
+        problems their rules do not let them read) lists none of its
+        problems but those their rules let them read."""
+        self.village_b1.sudo().village_manager_id = self.manager_a
+        day = date(2026, 5, 5)
+        self.assertFalse(self.due_b1.with_user(self.manager_a).has_access("read"))
+        sections = self.env["village.today"].with_user(self.manager_a)._work_list_sections(day)
+        listed = {line["name"].split()[0] for section in sections for line in section["lines"]}
+        self.assertEqual(listed, set((self.overdue_a1 | self.due_a1 | self.new_a1).mapped("number")))
+        # once their rules let them read it (a follower of the problem), it is on their list
+        self.due_b1.message_subscribe(partner_ids=self.manager_a.partner_id.ids)
+        self.assertTrue(self.due_b1.with_user(self.manager_a).has_access("read"))
+        sections = self.env["village.today"].with_user(self.manager_a)._work_list_sections(day)
+        listed = {line["name"].split()[0] for section in sections for line in section["lines"]}
+        self.assertIn(self.due_b1.number, listed)
+
     def test_work_list_has_inquiries_and_meetings_of_the_day(self):
         meeting = self.env["village.meeting"].create(
             {

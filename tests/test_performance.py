@@ -10,9 +10,9 @@ from xml.etree import ElementTree
 
 from odoo import Command, fields
 from odoo.tests import tagged
-from odoo.tests.common import warmup
+from odoo.tests.common import new_test_user, warmup
 
-from .common import VillageServiceCase
+from .common import USER, VillageServiceCase
 
 # the headroom report's default pivot view: rows month of crossing
 PIVOT_GROUPING_SETS = [[], ["month_crossing:month"]]
@@ -389,3 +389,148 @@ class TestPerformance(VillageServiceCase):
                 with self.assertQueryCount(1):
                     counts = self.env["village.transformer.area"].with_user(user)._over_threshold_counts(stations)
                 self.assertEqual(counts, {self.station_a.id: 2})
+
+    # -- the daily work list (issue 20) -------------------------------------
+
+    def _work_list_problems(self, manager, villages, count, deadline):
+        """`count` problems over `villages` (managed by `manager`), half
+        assigned to the manager, due on `deadline`."""
+        Ticket = self.env["helpdesk.ticket"].with_context(tracking_disable=True, mail_notrack=True)
+        return Ticket.create(
+            [
+                {
+                    "name": f"Work list problem {n}",
+                    "description": "<p>Low voltage</p>",
+                    "village_id": villages[n % len(villages)].id,
+                    "team_id": self.station_a.id,
+                    "user_id": manager.id if n % 2 else False,
+                    "rectification_measure": "Rebalance the phases",
+                    "rectification_deadline": deadline,
+                }
+                for n in range(count)
+            ]
+        )
+
+    def _work_list_queries(self, manager, day):
+        Today = self.env["village.today"].with_user(manager)
+        Today._work_list_sections(day)  # the manager's rules and groups in the caches, as for every manager
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        sections = Today._work_list_sections(day)
+        return self.cr.sql_log_count - before, {s["name"]: len(s["lines"]) for s in sections}
+
+    def test_work_list_queries_do_not_grow_with_problems_or_villages(self):
+        """A manager's work list costs the same queries with 5 problems as
+        with 50, and with 1 village as with 5: each section is one search
+        (the problems' three in one) on the manager's villages and their own
+        assignments, and the labels of each section are read at once."""
+        day = self.today + timedelta(days=30)
+        Partner = self.env["res.partner"]
+        counts = {}
+        for login, villages_count, problems in (("vs_perf_list_small", 1, 5), ("vs_perf_list_big", 5, 50)):
+            manager = new_test_user(self.env, login=login, groups=USER, tz="Asia/Shanghai")
+            self.station_a.user_ids = [Command.link(manager.id)]
+            villages = Partner.create(
+                [
+                    {
+                        "name": f"Work list village {login} {n}",
+                        "village_kind": "village",
+                        "village_parent_id": self.township_a.id,
+                        "village_station_id": self.station_a.id,
+                        "village_manager_id": manager.id,
+                    }
+                    for n in range(villages_count)
+                ]
+            )
+            # overdue on the day, and due on the day
+            self._work_list_problems(manager, villages, problems, day - timedelta(days=3))
+            self._work_list_problems(manager, villages, problems, day)
+            counts[login] = self._work_list_queries(manager, day)
+        (small, small_lines), (big, big_lines) = counts["vs_perf_list_small"], counts["vs_perf_list_big"]
+        self.assertEqual((small_lines["overdue_problems"], small_lines["problems_due_today"]), (5, 5))
+        self.assertEqual((big_lines["overdue_problems"], big_lines["problems_due_today"]), (50, 50))
+        self.assertEqual(small, big, "queries for 5 problems of 1 village, then for 50 of 5 villages")
+        # villages, problems, villages' names, inquiries, meetings, households to reach (and the user)
+        self.assertLessEqual(big, 9)
+
+    def test_inquiry_batch_queries_do_not_grow_with_assignees(self):
+        """A batch of the cadence job costs the same for households of 2
+        account managers as for households of 10: the assignees are made
+        followers of their households in one insert for the batch, not one
+        subscription per manager (mail.activity's create). Each still
+        follows each household they were given, with Odoo's default
+        subscription, and no one else's."""
+        Rule = self.env["village.inquiry.rule"]
+        Rule.search([]).action_archive()
+        tag = self.env.ref("village_service.care_tag_elderly_alone")
+        Rule.create(
+            {
+                "name": "Perf weekly call",
+                "activity_type_id": self.env.ref("village_service.mail_activity_type_inquiry_phone").id,
+                "interval_number": 1,
+                "interval_unit": "week",
+                "target": "household",
+                "care_tag_ids": [Command.set(tag.ids)],
+            }
+        )
+        Partner = self.env["res.partner"]
+        managers = self.env["res.users"]
+        for n in range(13):
+            managers |= new_test_user(self.env, login=f"vs_perf_inquiry_{n}", groups=USER, tz="Asia/Shanghai")
+        self.station_a.user_ids = [Command.link(manager.id) for manager in managers]
+        villages = Partner.create(
+            [
+                {
+                    "name": f"Perf inquiry village {n}",
+                    "village_kind": "village",
+                    "village_parent_id": self.township_a.id,
+                    "village_station_id": self.station_a.id,
+                    "village_manager_id": manager.id,
+                }
+                for n, manager in enumerate(managers)
+            ]
+        )
+        # 10 households in each of the first 2 villages, 1 in each of the next 10 (and the warm-up's)
+        households = Partner.create(
+            [
+                {"name": f"Perf inquiry household {village.name} {n}", "village_parent_id": village.id}
+                for village, count in zip(villages, [10, 10] + [1] * 11, strict=True)
+                for n in range(count)
+            ]
+        )
+        households.care_tag_ids = [Command.set(tag.ids)]
+        work = {pid: (rule, pid) for rule, pid in Rule._inquiry_work() if pid in households.ids}
+        by_village = households.grouped("village_id")
+        two = [work[pid] for village in villages[:2] for pid in by_village[village].ids[:5]]
+        ten = [work[pid] for village in villages[2:12] for pid in by_village[village].ids]
+        rest = by_village[villages[12]].ids + by_village[villages[0]].ids[5:] + by_village[villages[1]].ids[5:]
+        warmup_batch = [work[pid] for pid in rest]
+        counts = []
+        for batch in (warmup_batch, two, ten):
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            self.assertEqual(Rule._schedule_batch(batch), len(batch))
+            self.env.flush_all()
+            counts.append(self.cr.sql_log_count - before)
+        self.assertEqual(counts[1], counts[2], "queries for 10 targets of 2 managers, then of 10 managers")
+        # each assignee follows their households, with the subtypes Odoo's subscription gives them
+        followers = self.env["mail.followers"].search(
+            [
+                ("res_model", "=", "res.partner"),
+                ("res_id", "in", households.ids),
+                ("partner_id", "in", managers.partner_id.ids),
+            ]
+        )
+        self.assertEqual(
+            {(f.res_id, f.partner_id.id) for f in followers},
+            {(h.id, h.village_id.village_manager_id.partner_id.id) for h in households},
+        )
+        reference = Partner.create({"name": "Perf subscription reference"})
+        reference.message_subscribe(partner_ids=managers[0].partner_id.ids)
+        odoo_follower = reference.message_follower_ids.filtered(lambda f: f.partner_id == managers[0].partner_id)
+        self.assertEqual(
+            set(followers.mapped(lambda f: tuple(sorted(f.subtype_ids.ids)))),
+            {tuple(sorted(odoo_follower.subtype_ids.ids))},
+        )
