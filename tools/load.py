@@ -333,9 +333,61 @@ def cursor_modes(log_path):
     return modes
 
 
-def summary(args, clients, elapsed, modes, failures):
+class CpuMeter:
+    """CPU seconds spent for the run by the Odoo server (its workers) and by
+    the PostgreSQL backends of the database on the primary and the replica:
+    unlike requests/s, what a request costs does not depend on what else the
+    (shared) machine runs."""
+
+    def __init__(self, server_pid, db, ports):
+        import psutil  # noqa: PLC0415 -- an Odoo requirement, in the venv
+        import psycopg2  # noqa: PLC0415
+
+        self.psutil, self.db = psutil, db
+        self.server = psutil.Process(server_pid)
+        self.postmasters = {}
+        for name, (host, port, user, password) in ports.items():
+            with psycopg2.connect(host=host, port=port, user=user, password=password, dbname=db) as cnx:
+                cr = cnx.cursor()
+                cr.execute("SELECT pg_backend_pid()")
+                self.postmasters[name] = psutil.Process(cr.fetchone()[0]).ppid()
+            cnx.close()
+
+    def _processes(self):
+        groups = {"odoo": [self.server, *self.server.children(recursive=True)]}
+        for name, postmaster in self.postmasters.items():
+            groups[name] = [p for p in self.psutil.Process(postmaster).children() if self._of_db(p)]
+        return groups
+
+    def _of_db(self, process):
+        try:
+            return self.db in " ".join(process.cmdline() or [])
+        except self.psutil.Error:  # ended meanwhile
+            return False
+
+    def snapshot(self):
+        times = {}
+        for name, processes in self._processes().items():
+            for process in processes:
+                try:
+                    cpu = process.cpu_times()
+                    times[name, process.pid] = cpu.user + cpu.system
+                except self.psutil.Error:
+                    pass
+        return times
+
+    @staticmethod
+    def spent(before, after):
+        total = Counter()
+        for (name, pid), seconds in after.items():
+            total[name] += seconds - before.get((name, pid), 0.0)
+        return total
+
+
+def summary(args, clients, elapsed, failures, server):
     """One line for tools/load.sh's table."""
     latencies = sorted(lat for c in clients for lat in c.latencies)
+    modes, cpu = server["modes"], server["cpu"] or {}
     on_replica = modes.get("ro", 0) / max(sum(modes.values()), 1)
     return json.dumps(
         {
@@ -349,11 +401,34 @@ def summary(args, clients, elapsed, modes, failures):
             "on_replica": round(on_replica * 100),
             "ro_to_rw": modes.get("ro->rw", 0),
             "ok": not failures,
+            # CPU ms per request: Odoo's workers, PostgreSQL's primary, its replica
+            **{f"cpu_ms_{name}": round(seconds * 1000 / max(len(latencies), 1), 1) for name, seconds in cpu.items()},
         }
     )
 
 
-def main():
+def run_all(loops, clients, deadline, created):
+    threads = [
+        threading.Thread(target=loops["head" if c.login in HEADS else "manager"], args=(c, deadline, created))
+        for c in clients
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def cpu_meter(args, server):
+    """A CpuMeter of the server and of the database's backends."""
+    conf = dict(re.findall(r"^(db_\w+)\s*=\s*(.*?)\s*$", open(args.conf).read(), re.M))
+    primary = (conf["db_host"], conf["db_port"], conf["db_user"], conf["db_password"])
+    ports = {"primary": primary}
+    if args.replica_port:
+        ports["replica"] = (primary[0], args.replica_port, *primary[2:])
+    return CpuMeter(server.pid, args.db, ports)
+
+
+def parse_args():
     parser = argparse.ArgumentParser()
     parser.add_argument("--conf", required=True)
     parser.add_argument("--db", required=True)
@@ -364,7 +439,11 @@ def main():
     parser.add_argument("--replica-port", type=int, help="a hot standby of the database's cluster on 127.0.0.1")
     parser.add_argument("--mix", choices=["field", "day"], default="field", help="field: the writes only (JSON-RPC)")
     parser.add_argument("--label", default="", help="names the run on its summary line")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main():
+    args = parse_args()
 
     url = f"http://127.0.0.1:{args.port}"
     replica = ["--db_replica_host=127.0.0.1", f"--db_replica_port={args.replica_port}"] if args.replica_port else []
@@ -407,17 +486,19 @@ def main():
             clients = [Client(url, args.db, login) for login in logins]
             loops = {"head": head_loop, "manager": manager_loop}
         created = {"meetings": [], "tickets": [], "closed": []}
+        meter = cpu_meter(args, server) if args.mix == "day" else None
+        cpu_before = meter and meter.snapshot()
         deadline = time.time() + args.seconds
-        threads = [
-            threading.Thread(target=loops["head" if c.login in HEADS else "manager"], args=(c, deadline, created))
-            for c in clients
-        ]
         started = time.time()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        run_all(loops, clients, deadline, created)
         elapsed = time.time() - started
+        cpu = meter and CpuMeter.spent(cpu_before, meter.snapshot())
+        if cpu:
+            requests = sum(len(c.latencies) for c in clients)
+            print(
+                "CPU per request: "
+                + ", ".join(f"{name} {seconds * 1000 / max(requests, 1):.0f} ms" for name, seconds in cpu.items())
+            )
 
         failures = check(Client(url, args.db, "admin"), clients, created, elapsed)
         modes = cursor_modes(log_path)
@@ -426,7 +507,7 @@ def main():
             if modes.get("ro->rw"):
                 failures.append("a readonly request wrote (ro->rw)")
         print("load: FAILED: " + ", ".join(failures) if failures else "load: OK")
-        print("summary " + summary(args, clients, elapsed, modes, failures))
+        print("summary " + summary(args, clients, elapsed, failures, {"modes": modes, "cpu": cpu}))
         return 1 if failures else 0
     finally:
         server.terminate()

@@ -37,12 +37,14 @@ done
 import json, statistics, sys
 rows = [json.loads(line) for line in open(sys.argv[1])]
 print()
-print("| run | workers | replica | requests | req/s | p50 ms | p95 ms | on the replica | checks |")
-print("|---|---:|---|---:|---:|---:|---:|---:|---|")
+print("| run | workers | replica | requests | req/s | p50 ms | p95 ms | on the replica "
+      "| CPU ms/request: Odoo | primary | replica | checks |")
+print("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
 for r in rows:
     print(
         f"| {r['label']} | {r['workers']} | {'yes' if r['replica'] else 'no'} | {r['requests']} | {r['rps']} "
         f"| {r['p50_ms']} | {r['p95_ms']} | {str(r['on_replica']) + ' %' if r['replica'] else '-'} "
+        f"| {r.get('cpu_ms_odoo', '-')} | {r.get('cpu_ms_primary', '-')} | {r.get('cpu_ms_replica', '-')} "
         f"| {'OK' if r['ok'] else 'FAILED'} |"
     )
 configs = sorted({(r["workers"], r["replica"]) for r in rows})
@@ -53,6 +55,11 @@ if len(rows) > len(configs):
         print(
             f"  --workers={workers}{' + replica' if replica else ''}: "
             f"{statistics.median(r['rps'] for r in same):.1f} req/s, p95 {statistics.median(r['p95_ms'] for r in same):.0f} ms"
+            + "".join(
+                f", CPU {name} {statistics.median(r[key] for r in same):.1f} ms/request"
+                for key, name in (("cpu_ms_odoo", "Odoo"), ("cpu_ms_primary", "primary"), ("cpu_ms_replica", "replica"))
+                if all(key in r for r in same)
+            )
         )
 PY
 [ "$failed" = 0 ] || die "a load run failed its checks (above)"
