@@ -8,7 +8,7 @@ TEST_DB ?= village_service_test
 SCALE ?= county
 export ODOO_SRC PGPORT HTTP_PORT DB TEST_DB SCALE
 
-.PHONY: setup run test test-compat lint i18n screenshots load wheel bench-data bench pg-stop clean
+.PHONY: setup run test test-compat lint i18n screenshots load replica wheel bench-data bench pg-stop clean
 
 setup:
 	@bash tools/setup.sh
@@ -33,6 +33,9 @@ screenshots: setup
 
 load: setup
 	@bash tools/load.sh
+
+replica: setup
+	@bash tools/replica.sh
 
 wheel: setup
 	@bash tools/wheel.sh

@@ -112,7 +112,13 @@ class VillageOutageNoticePortal(CustomerPortal):
             "villages": format_list(env, notice_sudo._villages().mapped("name")),
         }
 
-    @http.route(["/my/outage-notices", "/my/outage-notices/page/<int:page>"], type="http", auth="user", website=True)
+    @http.route(
+        ["/my/outage-notices", "/my/outage-notices/page/<int:page>"],
+        type="http",
+        auth="user",
+        website=True,
+        readonly=True,
+    )
     def portal_my_outage_notices(self, page=1, **kw):
         Notice = request.env["village.outage.notice"]
         if not Notice.has_access("read"):
@@ -135,7 +141,7 @@ class VillageOutageNoticePortal(CustomerPortal):
         )
         return request.render("village_service.portal_my_outage_notices", values)
 
-    @http.route(["/my/outage-notices/<int:notice_id>"], type="http", auth="user", website=True)
+    @http.route(["/my/outage-notices/<int:notice_id>"], type="http", auth="user", website=True, readonly=True)
     def portal_my_outage_notice(self, notice_id, **kw):
         try:
             notice_sudo = self._document_check_access("village.outage.notice", notice_id)

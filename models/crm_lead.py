@@ -296,6 +296,7 @@ class CrmLead(models.Model):
         self._village_workflow_write({"power_demand_duplicate_confirmed": True})
         return True
 
+    @api.readonly
     def action_print_demand_xlsx(self):
         """The grid-planning workbook of the selected demands (all visible
         ones when none is selected): a report row has its lead's id."""

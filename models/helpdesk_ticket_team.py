@@ -104,6 +104,7 @@ class HelpdeskTicketTeam(models.Model):
             team.village_manager_ids = own.village_manager_id
             team.chat_group_coverage = 100.0 * len(set(own.ids) & covered) / len(own) if own else 0.0
 
+    @api.readonly
     def action_view_villages(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("village_service.res_partner_action_village")
@@ -130,6 +131,7 @@ class HelpdeskTicketTeam(models.Model):
             total = totals.get(team, 0)
             team.agreement_coverage = 100.0 * covered.get(team, 0) / total if total else 0.0
 
+    @api.readonly
     def action_view_agreements(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("village_service.village_agreement_action")
@@ -244,12 +246,14 @@ class HelpdeskTicketTeam(models.Model):
         action["name"] = self.env._("Transformer Areas over the Threshold")
         return action
 
+    @api.readonly
     def action_open_ledger(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("village_service.helpdesk_ticket_action_ledger")
         action["domain"] = [("team_id", "=", self.id)]
         return action
 
+    @api.readonly
     def action_open_overdue(self):
         action = self.action_open_ledger()
         action["context"] = {"search_default_overdue": 1}

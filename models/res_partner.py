@@ -521,6 +521,7 @@ class ResPartner(models.Model):
                 )
             )
 
+    @api.readonly
     def action_view_village_households(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("village_service.res_partner_action_household")
@@ -528,6 +529,7 @@ class ResPartner(models.Model):
         action["context"] = {"default_village_parent_id": self.id}
         return action
 
+    @api.readonly
     def action_view_village_agreements(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("village_service.village_agreement_action")
@@ -549,6 +551,7 @@ class ResPartner(models.Model):
         for partner in self:
             partner.village_inquiry_count = counts.get(partner, 0)
 
+    @api.readonly
     def action_view_village_inquiries(self):
         """The household's inquiries in the order they happened: the chain
         call → committee → visit and what each found."""
@@ -574,6 +577,7 @@ class ResPartner(models.Model):
         for partner in self:
             partner.village_demand_count, partner.village_demand_kw = figures.get(partner, (0, 0.0))
 
+    @api.readonly
     def action_view_village_demands(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("village_service.crm_lead_action_demand")

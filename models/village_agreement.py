@@ -411,6 +411,7 @@ class VillageAgreement(models.Model):
             action.update(view_mode="list,form", domain=[("id", "in", renewals.ids)])
         return action
 
+    @api.readonly
     def action_view_renewals(self):
         self.ensure_one()
         return {

@@ -78,6 +78,7 @@ class VillageAgreementCampaign(models.Model):
             campaign.unsigned_count = Coverage.search_count(campaign._unsigned_domain())
             campaign.signed_rate = self.env["village.daily.stat"]._rate(campaign.signed_count, campaign.target_count)
 
+    @api.readonly
     def action_view_signed_per_day(self):
         """The agreements signed on each day of the campaign, as a graph."""
         self.ensure_one()
@@ -95,6 +96,7 @@ class VillageAgreementCampaign(models.Model):
             "context": {"group_by": ["date_signed:day"]},
         }
 
+    @api.readonly
     def action_view_unsigned(self):
         """The villages and communities not yet signed, by station and township."""
         self.ensure_one()

@@ -130,6 +130,7 @@ class VillageChatGroup(models.Model):
         added._village_check_linkable_by(self)
         return result
 
+    @api.readonly
     def action_view_tickets(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("helpdesk_mgmt.helpdesk_ticket_action")

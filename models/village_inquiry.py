@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -104,6 +104,7 @@ class VillageInquiry(models.Model):
             raise UserError(self.env._("This inquiry is done: there is no open activity to mark inquired."))
         return self.env["village.inquiry.done"].action_open(activities.ids)
 
+    @api.readonly
     def action_open_household(self):
         """The household (or village) the inquiry was about."""
         self.ensure_one()

@@ -345,6 +345,7 @@ class VillageMeeting(models.Model):
             "context": self._lead_context(),
         }
 
+    @api.readonly
     def action_view_tickets(self):
         self.ensure_one()
         return {
@@ -357,6 +358,7 @@ class VillageMeeting(models.Model):
             "context": self._ticket_context(),
         }
 
+    @api.readonly
     def action_view_leads(self):
         self.ensure_one()
         return {

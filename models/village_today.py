@@ -14,6 +14,7 @@ class VillageToday(models.AbstractModel):
     _name = "village.today"
     _description = "Today's Work"
 
+    @api.readonly
     @api.model
     def get_today(self):
         """Plain dicts for the today screen (static/src/today)."""

@@ -389,6 +389,7 @@ class VillageTransformerArea(models.Model):
         self._village_check_client_vals(vals)
         return super().write(vals)
 
+    @api.readonly
     def action_view_demands(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("village_service.crm_lead_action_demand")
@@ -396,6 +397,7 @@ class VillageTransformerArea(models.Model):
         action["context"] = {"default_transformer_area_id": self.id}
         return action
 
+    @api.readonly
     def action_view_households(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("village_service.res_partner_action_household")

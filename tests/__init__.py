@@ -39,3 +39,4 @@ from . import test_overdue_definition
 from . import test_service_area
 from . import test_outage_notice
 from . import test_inquiry_chain
+from . import test_replica_paths

@@ -8,12 +8,14 @@ install_fresh "$TEST_DB" $((HTTP_PORT + 10))
 # the record rules of a fresh install, for the upgrade check (tools/upgrade_previous.sh)
 "$PY" "$ROOT/tools/upgrade_check.py" rules-snapshot "$TEST_DB" "$LOCAL/rules-fresh.json"
 
-log "running the test suite (pytest-odoo)"
+log "running the test suite (pytest-odoo, with Odoo's replica simulation)"
 export PYTHONPATH="$ROOT/tools${PYTHONPATH:+:$PYTHONPATH}"
 cd "$ROOT"
+# --odoo-dev=replica: readonly routes and methods run on a read-only cursor, and
+# a write there fails the test that made the request (tools/pytest_village.py)
 # shellcheck disable=SC2086
 "$VENV/bin/pytest" -p pytest_village --odoo-config="$CONF" --odoo-database="$TEST_DB" \
-    --odoo-http -q -rfEs -p no:cacheprovider ${PYTEST_ARGS:-tests}
+    --odoo-http --odoo-dev=replica -q -rfEs -p no:cacheprovider ${PYTEST_ARGS:-tests}
 
 log "digests: two processes at once (tools/digest_concurrency.py)"
 "$PY" "$ROOT/tools/digest_concurrency.py" "$CONF" "$TEST_DB" 2>"$LOCAL/digest-concurrency.log" \

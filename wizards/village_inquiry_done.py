@@ -24,6 +24,7 @@ class VillageInquiryDone(models.TransientModel):
         for wizard in self:
             wizard.partner_names = ", ".join(name for name in wizard.activity_ids.mapped("res_name") if name)
 
+    @api.readonly
     @api.model
     def action_open(self, activity_ids):
         """The dialog on these inquiry activities (the today screen's and the
