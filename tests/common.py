@@ -2,12 +2,13 @@
 their staff in each role, and villages, groups and households in each
 station. Kept out of `test_*` names so that no runner collects it twice."""
 
+import json
 from contextlib import contextmanager
 from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo import Command, fields
+from odoo import Command, fields, http
 from odoo.tests.common import TransactionCase, new_test_user
 
 USER = "base.group_user,village_service.group_village_user"
@@ -134,6 +135,24 @@ class VillageRpcMixin:
         )
         self.assertEqual(response.status_code, 200, f"{model}.{method}: HTTP {response.status_code}")
         return response.json()
+
+    def report_download(self, url, report_type, context=None):
+        """POST /report/download as the web client does: the report's URL
+        (`/report/<converter>/<report>[/<ids>]?options=…`) and the user's
+        context. For a PDF, `force_report_rendering`: in tests Odoo answers the
+        HTML instead of running wkhtmltopdf unless asked."""
+        context = {"lang": "en_US", "tz": "Asia/Shanghai", **(context or {})}
+        if report_type == "qweb-pdf":
+            context.setdefault("force_report_rendering", True)
+        return self.url_open(
+            "/report/download",
+            data={
+                "data": json.dumps([url, report_type]),
+                "context": json.dumps(context),
+                "csrf_token": http.Request.csrf_token(self),
+            },
+            timeout=180,
+        )
 
     def assertRefused(self, reply, contains=None):
         """The call answered a clear error (UserError, ValidationError, AccessError...)."""

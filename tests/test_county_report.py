@@ -13,7 +13,7 @@ from urllib.parse import quote
 import lxml.html
 import openpyxl
 
-from odoo import Command, fields, http
+from odoo import Command, fields
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
@@ -183,18 +183,7 @@ class TestCountyReport(VillageRpcMixin, HttpCase, VillageServiceCase):
         return f"/report/{converter}/{action['report_name']}?options={options}&context={context}"
 
     def _download(self, url, report_type):
-        context = {"lang": "en_US", "tz": "Asia/Shanghai"}
-        if report_type == "qweb-pdf":
-            context["force_report_rendering"] = True  # else tests get the HTML
-        return self.url_open(
-            "/report/download",
-            data={
-                "data": json.dumps([url, report_type]),
-                "context": json.dumps(context),
-                "csrf_token": http.Request.csrf_token(self),
-            },
-            timeout=180,
-        )
+        return self.report_download(url, report_type)
 
     def assertTotalIsSum(self, headline, rows, total):
         """Each count of the total is the sum of the stations' counts; each

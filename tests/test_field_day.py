@@ -16,7 +16,6 @@ import pytz
 from dateutil.relativedelta import relativedelta
 from lxml import etree
 
-from odoo import http
 from odoo.tests import HttpCase, tagged
 from odoo.tools.safe_eval import safe_eval
 
@@ -90,15 +89,7 @@ class TestFieldDay(VillageRpcMixin, HttpCase, VillageServiceCase):
         options = quote(json.dumps(data))
         context = quote(json.dumps({"lang": "en_US", "tz": "Europe/Brussels"}))
         url = f"/report/xlsx/{XLSX}?options={options}&context={context}"
-        response = self.url_open(
-            "/report/download",
-            data={
-                "data": json.dumps([url, "xlsx"]),
-                "context": json.dumps({"lang": "en_US", "tz": "Europe/Brussels"}),
-                "csrf_token": http.Request.csrf_token(self),
-            },
-            timeout=120,
-        )
+        response = self.report_download(url, "xlsx", {"tz": "Europe/Brussels"})
         self.assertEqual(response.status_code, 200, response.text[:500])
         return openpyxl.load_workbook(io.BytesIO(response.content))
 

@@ -7,13 +7,12 @@ station heads and account managers read their stations' grid and edit none
 of it."""
 
 import io
-import json
 from datetime import timedelta
 
 import openpyxl
 from dateutil.relativedelta import relativedelta
 
-from odoo import fields, http
+from odoo import fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
@@ -548,15 +547,7 @@ class TestGrid(VillageRpcMixin, HttpCase, VillageServiceCase):
         report on selected rows (/report/xlsx/<report>/<ids>)."""
         self.authenticate(login, login)
         url = f"/report/xlsx/village_service.grid_headroom_xlsx/{','.join(map(str, ids))}"
-        return self.url_open(
-            "/report/download",
-            data={
-                "data": json.dumps([url, "xlsx"]),
-                "context": json.dumps({"lang": "en_US", "tz": "Europe/Brussels"}),
-                "csrf_token": http.Request.csrf_token(self),
-            },
-            timeout=120,
-        )
+        return self.report_download(url, "xlsx", {"tz": "Europe/Brussels"})
 
     @mute_logger("odoo.http", "odoo.addons.report_xlsx.controllers.main")
     def test_headroom_workbook_lists_the_areas_to_act_on_first(self):

@@ -15,7 +15,6 @@ from urllib.parse import quote
 import lxml.html
 import PyPDF2
 
-from odoo import http
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
@@ -106,16 +105,8 @@ class TestWeeklyReportInput(VillageRpcMixin, HttpCase, VillageServiceCase):
         return f"/report/{converter}/{action['report_name']}?options={options}&context={context}"
 
     def _download(self, url, report_type="qweb-pdf"):
-        """POST /report/download as the web client does."""
-        return self.url_open(
-            "/report/download",
-            data={
-                "data": json.dumps([url, report_type]),
-                "context": json.dumps({"lang": "en_US", "tz": "Europe/Brussels"}),
-                "csrf_token": http.Request.csrf_token(self),
-            },
-            timeout=120,
-        )
+        """POST /report/download as the web client does (the HTML of a PDF: Odoo's test mode)."""
+        return self.report_download(url, report_type, {"tz": "Europe/Brussels", "force_report_rendering": False})
 
     def _bad_options(self):
         station = self.station_a.id

@@ -12,7 +12,6 @@ from urllib.parse import quote, unquote
 
 import PyPDF2
 
-from odoo import http
 from odoo.tests import HttpCase, tagged
 
 from .common import VillageRpcMixin, VillageServiceCase
@@ -73,15 +72,7 @@ class TestReportFonts(VillageRpcMixin, HttpCase, VillageServiceCase):
         """POST /report/download as the web client does (the report's URL and
         the user's context). `force_report_rendering`: in tests Odoo answers
         the HTML instead of running wkhtmltopdf unless asked."""
-        response = self.url_open(
-            "/report/download",
-            data={
-                "data": json.dumps([url, "qweb-pdf"]),
-                "context": json.dumps({"lang": lang, "tz": "Asia/Shanghai", "force_report_rendering": True}),
-                "csrf_token": http.Request.csrf_token(self),
-            },
-            timeout=180,
-        )
+        response = self.report_download(url, "qweb-pdf", {"lang": lang})
         self.assertEqual(response.status_code, 200, response.text[:500])
         self.assertEqual(response.headers["Content-Type"], "application/pdf")
         self.filename = unquote(response.headers["Content-Disposition"])
