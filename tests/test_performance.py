@@ -167,10 +167,9 @@ class TestPerformance(VillageServiceCase):
                 collected[station] += count
         self.assertEqual(collected, {self.station_a: 45, self.station_b: 45})
 
-    def test_inquiry_batch_queries_do_not_grow_with_targets(self):
-        """The cadence job's batch costs the same for 5 households of a
-        village as for 25: no query per target (the activities' document
-        names are read for the batch at once)."""
+    def _weekly_call_rule(self):
+        """The only active inquiry rule: a weekly call to households living
+        alone (the care tag it returns)."""
         Rule = self.env["village.inquiry.rule"]
         Rule.search([]).action_archive()
         tag = self.env.ref("village_service.care_tag_elderly_alone")
@@ -181,9 +180,17 @@ class TestPerformance(VillageServiceCase):
                 "interval_number": 1,
                 "interval_unit": "week",
                 "target": "household",
-                "care_tag_ids": [(6, 0, tag.ids)],
+                "care_tag_ids": [Command.set(tag.ids)],
             }
         )
+        return tag
+
+    def test_inquiry_batch_queries_do_not_grow_with_targets(self):
+        """The cadence job's batch costs the same for 5 households of a
+        village as for 25: no query per target (the activities' document
+        names are read for the batch at once)."""
+        tag = self._weekly_call_rule()
+        Rule = self.env["village.inquiry.rule"]
         households = self.env["res.partner"].create(
             [
                 {"name": f"Perf household {n}", "village_parent_id": self.group_a1.id, "care_tag_ids": tag.ids}
@@ -461,19 +468,8 @@ class TestPerformance(VillageServiceCase):
         subscription per manager (mail.activity's create). Each still
         follows each household they were given, with Odoo's default
         subscription, and no one else's."""
+        tag = self._weekly_call_rule()
         Rule = self.env["village.inquiry.rule"]
-        Rule.search([]).action_archive()
-        tag = self.env.ref("village_service.care_tag_elderly_alone")
-        Rule.create(
-            {
-                "name": "Perf weekly call",
-                "activity_type_id": self.env.ref("village_service.mail_activity_type_inquiry_phone").id,
-                "interval_number": 1,
-                "interval_unit": "week",
-                "target": "household",
-                "care_tag_ids": [Command.set(tag.ids)],
-            }
-        )
         Partner = self.env["res.partner"]
         managers = self.env["res.users"]
         for n in range(13):
