@@ -885,15 +885,13 @@ CASES = [
     "headroom",
     "weekly",
     "worklist",
+    "worklist_cold",  # the work list with cold per-manager caches, as the job runs it
     "inquiries",
     "notify",
     "pages",
     "create",
     "xlsx",
 ]
-
-# the work list with cold per-manager caches, after the work list
-CASES.insert(CASES.index("worklist") + 1, "worklist_cold")
 
 
 def print_table(results, header):
