@@ -77,6 +77,8 @@ class HelpdeskTicket(models.Model):
         tracking=True,
     )
     photo = fields.Image(string="Photo", max_width=1920, max_height=1920)
+    # stored so that a page of cards shows the camera icon without reading the photos' attachments
+    has_photo = fields.Boolean(string="Has a Photo", compute="_compute_has_photo", store=True)
     rectification_measure = fields.Text(string="Rectification Measure", tracking=True, copy=False)
     rectification_deadline = fields.Date(string="Rectification Deadline", tracking=True, copy=False)
     date_planned = fields.Datetime(string="Planned on", readonly=True, copy=False)
@@ -142,6 +144,11 @@ class HelpdeskTicket(models.Model):
         for ticket in self:
             if ticket.partner_id.village_id:
                 ticket.village_id = ticket.partner_id.village_id
+
+    @api.depends("photo")
+    def _compute_has_photo(self):
+        for ticket, sized in zip(self, self.with_context(bin_size=True), strict=True):
+            ticket.has_photo = bool(sized.photo)
 
     @api.depends("rectification_deadline", "closeout_state")
     def _compute_is_overdue(self):

@@ -228,6 +228,12 @@ class TestFieldFormsRpc(VillageRpcMixin, HttpCase, FieldFormsCase):
             self.assertIs(reply.get("result"), True, reply)
             record = self.env[model].browse(record_id)
             self.assertEqual(base64.b64decode(record.photo)[:4], b"\x89PNG", model)
+        # the card shows a camera for the problem with a photo, from the stored flag
+        cards = self.rpc("helpdesk.ticket", "web_search_read", [("id", "=", ticket_id)], {"has_photo": {}})
+        self.assertIs(cards["result"]["records"][0]["has_photo"], True)
+        self.rpc("helpdesk.ticket", "write", [ticket_id], {"photo": False})
+        cards = self.rpc("helpdesk.ticket", "web_search_read", [("id", "=", ticket_id)], {"has_photo": {}})
+        self.assertIs(cards["result"]["records"][0]["has_photo"], False)
 
 
 @tagged("post_install", "-at_install")

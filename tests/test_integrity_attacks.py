@@ -49,6 +49,7 @@ FIELDS = {
         "closeout_note": (WORKFLOW, "forged"),
         "reopen_count": (WORKFLOW, 7),
         "village_name": (DERIVED, "Forged Village"),
+        "has_photo": (DERIVED, True),
         # helpdesk_mgmt's own link, checked against the village
         "team_id": (CHECKED, "station_b"),
     },

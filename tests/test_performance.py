@@ -13,6 +13,7 @@ from odoo.tests import tagged
 from odoo.tests.common import new_test_user, warmup
 
 from .common import USER, VillageServiceCase
+from .test_field_forms import PHOTO
 
 # the headroom report's default pivot view: rows month of crossing
 PIVOT_GROUPING_SETS = [[], ["month_crossing:month"]]
@@ -117,6 +118,34 @@ class TestPerformance(VillageServiceCase):
                 relational = field.type in ("many2one", "one2many", "many2many")
                 spec[field.name] = {"fields": {"display_name": {}}} if relational else {}
         return spec
+
+    @warmup
+    def test_ticket_kanban_page_reads_no_photo(self):
+        """A page of cards costs the same queries whether its problems have
+        photos or not: the camera icon reads the stored flag, not the
+        photos' attachments."""
+        Ticket = self.env["helpdesk.ticket"].with_user(self.bureau_user)
+        arch = ElementTree.fromstring(Ticket.get_views([(False, "kanban")])["views"]["kanban"]["arch"])
+        spec = {}
+        for node in arch.iter("field"):
+            field = Ticket._fields.get(node.get("name"))
+            if field and field.name not in spec:
+                relational = field.type in ("many2one", "one2many", "many2many")
+                spec[field.name] = {"fields": {"display_name": {}}} if relational else {}
+        self.assertNotIn("photo", spec)
+        domain = [("id", "in", self.tickets.ids)]
+        counts = []
+        for photos in (False, True):
+            if photos:
+                self.tickets[:40].write({"photo": PHOTO})
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            page = Ticket.web_search_read(domain, spec, limit=100)
+            counts.append(self.cr.sql_log_count - before)
+        self.assertEqual(sum(record["has_photo"] for record in page["records"]), 40)
+        if self.warm:
+            self.assertEqual(counts[0], counts[1])
 
     @warmup
     def test_ticket_list_page_queries(self):
