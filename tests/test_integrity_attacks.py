@@ -218,7 +218,8 @@ class TestIntegrityAttacks(VillageRpcMixin, HttpCase, VillageServiceCase):
     def setUpClass(cls):
         super().setUpClass()
         env = cls.env
-        today = fields.Date.today()
+        # the service area's day, as the campaign's start defaults to (UTC is the day before after 16:00)
+        today = env["village.service.area"]._today()
         cls.group_a = env["village.chat.group"].create(
             {"name": "Group A1", "village_ids": [Command.set(cls.village_a1.ids)], "manager_id": cls.manager_a.id}
         )
