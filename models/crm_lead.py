@@ -165,13 +165,22 @@ class CrmLead(models.Model):
         for lead in self:
             lead.power_demand_adds_load = lead.power_demand_type not in NO_LOAD_DEMAND_TYPES
 
-    @api.depends("village_id", "partner_id", "power_demand_type", "power_demand_kw", "power_demand_duplicate_confirmed")
+    @api.depends(
+        "village_id",
+        "partner_id",
+        "user_id",
+        "power_demand_type",
+        "power_demand_kw",
+        "power_demand_duplicate_confirmed",
+    )
     def _compute_power_demand_duplicate_of_id(self):
         """An earlier open demand of the same type: of the same village and kW
         recorded within 30 days, or of the same household. Stored, so compared
         with every demand whoever saves it; it shows no reader what their rules
         hide: the earlier demand is of the same village (a household's demand
-        is its village's), and the rules on demands follow the village."""
+        is its village's), which its manager, station and the bureau read; and
+        one the demand's salesperson may read (CRM lets them read their own
+        demands of other villages, and every salesman the unassigned ones)."""
         Lead = self.env["crm.lead"].sudo().with_context(active_test=True)
         for lead in self:
             if lead.power_demand_duplicate_confirmed or not lead.power_demand_type or not lead.id:
@@ -194,7 +203,11 @@ class CrmLead(models.Model):
                 & Domain("village_id", "=", lead.village_id.id)
                 & (same if lead.village_id else Domain.FALSE)
             )
-            lead.power_demand_duplicate_of_id = Lead.search(domain, order="id", limit=1)
+            # searched as the salesperson when there is one (their rules), among unassigned ones if not
+            readers = Lead.with_user(lead.user_id) if lead.user_id else Lead
+            if not lead.user_id:
+                domain &= Domain("user_id", "=", False)
+            lead.power_demand_duplicate_of_id = readers.search(domain, order="id", limit=1).sudo()
 
     @api.model
     def _village_counted_demand_domain(self):

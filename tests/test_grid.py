@@ -251,6 +251,20 @@ class TestGrid(VillageRpcMixin, HttpCase, VillageServiceCase):
         self.assertAlmostEqual(self.area_a1.open_demand_kw, 40.0)
         self.assertAlmostEqual(self._rows(self.area_a1).demand_kw, 40.0)
 
+    def test_duplicate_names_no_demand_its_readers_may_not_read(self):
+        """Manager A2 manages another village; CRM lets them read the demands
+        they follow in village A1, not manager A's there. Their demand like
+        manager A's is not flagged as a duplicate of it (the flag would show
+        them its name); the village's manager's like it is."""
+        first = self._demand(self.manager_a, 20, transformer_area_id=self.area_a1.id)
+        theirs = self._demand(self.manager_a2, 20, transformer_area_id=self.area_a1.id)
+        self.assertEqual(theirs.user_id, self.manager_a2)
+        with self.assertRaises(AccessError):
+            first.with_user(self.manager_a2).check_access("read")
+        self.assertFalse(theirs.power_demand_duplicate_of_id)
+        again = self._demand(self.manager_a, 20, transformer_area_id=self.area_a1.id)
+        self.assertEqual(again.power_demand_duplicate_of_id, first)
+
     def test_lost_demand_leaves_the_sums(self):
         lead = self._demand(self.manager_a, 30, partner_id=self.household_a1.id)
         self.env.invalidate_all()
