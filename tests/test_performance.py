@@ -109,11 +109,12 @@ class TestPerformance(VillageServiceCase):
         self.assertEqual(headline["rows"][self.station_a.id]["collected"], 45)
         self.assertEqual(headline["total"]["collected"], 90)
 
-    def _list_spec(self, Ticket):
-        arch = ElementTree.fromstring(Ticket.get_views([(False, "list")])["views"]["list"]["arch"])
+    def _list_spec(self, Model, view_type="list", view_id=False):
+        """The fields the web client reads for a page of the view, with the names of the linked records."""
+        arch = ElementTree.fromstring(Model.get_views([(view_id, view_type)])["views"][view_type]["arch"])
         spec = {}
         for node in arch.iter("field"):
-            field = Ticket._fields.get(node.get("name"))
+            field = Model._fields.get(node.get("name"))
             if field and field.name not in spec:
                 relational = field.type in ("many2one", "one2many", "many2many")
                 spec[field.name] = {"fields": {"display_name": {}}} if relational else {}
@@ -125,13 +126,7 @@ class TestPerformance(VillageServiceCase):
         photos or not: the camera icon reads the stored flag, not the
         photos' attachments."""
         Ticket = self.env["helpdesk.ticket"].with_user(self.bureau_user)
-        arch = ElementTree.fromstring(Ticket.get_views([(False, "kanban")])["views"]["kanban"]["arch"])
-        spec = {}
-        for node in arch.iter("field"):
-            field = Ticket._fields.get(node.get("name"))
-            if field and field.name not in spec:
-                relational = field.type in ("many2one", "one2many", "many2many")
-                spec[field.name] = {"fields": {"display_name": {}}} if relational else {}
+        spec = self._list_spec(Ticket, "kanban")
         self.assertNotIn("photo", spec)
         domain = [("id", "in", self.tickets.ids)]
         counts = []
@@ -389,13 +384,7 @@ class TestPerformance(VillageServiceCase):
         queries of 20."""
         Area = self.env["village.transformer.area"].with_user(self.head_a).with_context(lang="en_US")
         view = self.env.ref("village_service.village_transformer_area_view_list_act_first")
-        arch = ElementTree.fromstring(Area.get_views([(view.id, "list")])["views"]["list"]["arch"])
-        spec = {
-            node.get("name"): {"fields": {"display_name": {}}}
-            if Area._fields[node.get("name")].type == "many2one"
-            else {}
-            for node in arch.iter("field")
-        }
+        spec = self._list_spec(Area, view_id=view.id)
         counts = []
         for areas in (self._grid_areas(2, "S"), self._grid_areas(20, "L")):
             domain = [("id", "in", areas.ids), ("month_crossing", "!=", False)]
