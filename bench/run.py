@@ -192,22 +192,25 @@ class Bench:
         names = [n for n in self.env["helpdesk.ticket.team"]._fields if n.startswith("dash_")]
         stations = self.stations.with_user(self.bureau).with_context(lang=self.bureau.lang)  # as the web client
         q_two = self.measure(lambda: stations[:2].read(names), runs=1)[1]
-        dashboard, floor, full = self.measure_interleaved(
+        dashboard, tickets_floor, floor = self.measure_interleaved(
             [lambda: stations.read(names), self.station_floor_sql, self.dashboard_floor_sql]
         )
+        # the floor computes the dashboard's figures by hand: the tickets' and the four other
+        # models' (meetings of the week, inquiries due, open demand, households to reach); until
+        # 19.0.1.6 it was the tickets' aggregate alone, 8 of its 13 figures, kept in the note
         row = self.record(
             f"dashboard, {len(stations)} stations",
             dashboard,
-            "SQL aggregate (floor)",
+            "the same figures by hand (floor)",
             floor,
             target="<= 1.5x floor",
             goal=1.5,
             note=f"{q_two} queries for 2 stations",
         )
-        # the floor above aggregates the tickets only; the dashboard also counts meetings, inquiries,
-        # open demand and households to reach: the same five aggregates by hand, for comparison
-        row["full_floor_ms"] = round(1000 * full[0], 1)
-        row["note"] += f"; {dashboard[0] / full[0]:.2f}x the same 5 aggregates by hand ({row['full_floor_ms']} ms)"
+        row["tickets_floor_ms"] = round(1000 * tickets_floor[0], 1)
+        row["note"] += (
+            f"; {dashboard[0] / tickets_floor[0]:.2f}x the tickets' aggregate alone ({row['tickets_floor_ms']} ms)"
+        )
 
     def dashboard_floor_sql(self):
         """The floor of the dashboard: its five aggregates (tickets, meetings of
