@@ -34,9 +34,7 @@ class TestDemoCounty(TransactionCase):
         # (demo/village_demo.py): that day in the service area, which is not
         # today for a database installed before midnight there and tested after
         Area = cls.env["village.service.area"]
-        cls.install_day = (
-            pytz.utc.localize(cls.tucheng.create_date).astimezone(pytz.timezone(Area._tz())).date()
-        )
+        cls.install_day = pytz.utc.localize(cls.tucheng.create_date).astimezone(pytz.timezone(Area._tz())).date()
         cls.today = Area._today()
         # the day standing for the source's 9 April
         cls.april_9 = cls.install_day - timedelta(days=DEMO_DAY_APRIL_9)

@@ -1,7 +1,8 @@
 """Query counts of the operations whose cost must not grow with the size of
 the database (issue 10: see docs/benchmarks.md and `make bench`): the daily
-snapshot, the station figures, the dashboard, the ticket list page, a
-batch of the inquiry job and notifying an outage notice. A
+snapshot, the station figures, the dashboard, the ticket list page and
+kanban, the close-out pivot, a batch of problems logged, the work list, a
+batch of the inquiry job, notifying an outage notice and the grid headroom. A
 regression (a query per station, per ticket, per household or per row)
 fails here."""
 
@@ -416,6 +417,59 @@ class TestPerformance(VillageServiceCase):
                 self.assertEqual(counts, {self.station_a.id: 2})
 
     # -- the daily work list (issue 20) -------------------------------------
+
+    def test_problem_batch_routing_queries_do_not_grow_with_villages(self):
+        """An account manager logging a batch of problems of households costs
+        the same queries whether the households live in 1 village or in 3:
+        the routing (station and account manager from each household's
+        village) reads the batch's villages, their stations and members at
+        once, not a few queries per problem (`make bench`'s create case)."""
+        manager = new_test_user(self.env, login="vs_perf_create", groups=USER, tz="Asia/Shanghai")
+        self.station_a.user_ids = [Command.link(manager.id)]
+        Partner = self.env["res.partner"]
+        villages = Partner.create(
+            [
+                {
+                    "name": f"Create village {n}",
+                    "village_kind": "village",
+                    "village_parent_id": self.township_a.id,
+                    "village_station_id": self.station_a.id,
+                    "village_manager_id": manager.id,
+                }
+                for n in range(3)
+            ]
+        )
+        Ticket = self.env["helpdesk.ticket"].with_user(manager)
+
+        def batch_queries(tag, households):
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            tickets = Ticket.create(
+                [
+                    {"name": f"Create problem {tag} {n}", "description": "<p>Low voltage</p>", "partner_id": h.id}
+                    for n, h in enumerate(households)
+                ]
+            )
+            self.env.flush_all()
+            return self.cr.sql_log_count - before, tickets
+
+        def households(tag, spread):
+            return Partner.create(
+                [
+                    {"name": f"Create household {tag} {n}", "village_parent_id": spread[n % len(spread)].id}
+                    for n in range(6)
+                ]
+            )
+
+        batch_queries("warm-up", households("warm-up", villages))  # the manager's rules and groups cached
+        one, in_one = batch_queries("one", households("one", villages[:1]))
+        three, in_three = batch_queries("three", households("three", villages))
+        # routed: the villages' station and account manager
+        self.assertEqual(set((in_one | in_three).mapped("team_id")), {self.station_a})
+        self.assertEqual(set((in_one | in_three).mapped("user_id")), {manager})
+        self.assertEqual(len(in_three.village_id), 3)
+        self.assertEqual(one, three, "queries for 6 problems of 1 village, then of 3 villages")
 
     def _work_list_problems(self, manager, villages, count, deadline):
         """`count` problems over `villages` (managed by `manager`), half
