@@ -445,6 +445,27 @@ class TestLedgerStatistics(LedgerCase):
         self.assertEqual({row[3] for row in whole[1:]}, {self.village_a1.name})
         self.assertTrue(all(row[0] and row[7] for row in whole[1:]), "numbers and measures are written")
 
+    def test_closeout_ledger_xlsx_queries_grow_per_chunk_not_per_row(self):
+        # the same 75 rows read in 1, 3 and 5 chunks: each chunk adds the
+        # same few queries (its problems and the names they show), a row none
+        data = {"date_from": "2026-05-04", "date_to": "2026-05-10"}
+        Xlsx = type(self.env["report.village_service.closeout_ledger_xlsx"])
+        Report = self.env["ir.actions.report"].with_user(self.head_a)
+        Report._render("village_service.closeout_ledger_xlsx", self.station_a.ids, data)  # caches warm
+        counts = {}
+        for chunk_size in (75, 25, 15):
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            with patch.object(Xlsx, "_ledger_chunk_size", chunk_size):
+                Report._render("village_service.closeout_ledger_xlsx", self.station_a.ids, data)
+            counts[chunk_size] = self.cr.sql_log_count - before
+        per_chunk = (counts[25] - counts[75]) // 2
+        self.assertEqual(counts[15] - counts[25], 2 * per_chunk, counts)
+        # a chunk: its problems, the names of their 4 links (the users' through their partners)
+        self.assertLessEqual(per_chunk, 6, counts)
+        # and 75 rows in one chunk: the figures, the rows to list, one chunk (not a query per row)
+        self.assertLessEqual(counts[75], 16, counts)
+
     def test_wizard_prints_from_station(self):
         wizard = (
             self.env["village.weekly.report.wizard"]
