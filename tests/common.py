@@ -89,6 +89,22 @@ class VillageServiceCase(TransactionCase):
         cls.household_a1 = Partner.create({"name": "Test Household A1-1-01", "village_parent_id": cls.group_a1.id})
         cls.household_b1 = Partner.create({"name": "Test Household B1-01", "village_parent_id": cls.village_b1.id})
 
+    def _station_a_villages(self, prefix, managers):
+        """Villages of station A in township A, one per manager of `managers`
+        (a list or recordset of users, repeated as need be)."""
+        return self.env["res.partner"].create(
+            [
+                {
+                    "name": f"{prefix} {n}",
+                    "village_kind": "village",
+                    "village_parent_id": self.township_a.id,
+                    "village_station_id": self.station_a.id,
+                    "village_manager_id": manager.id,
+                }
+                for n, manager in enumerate(managers)
+            ]
+        )
+
     def _inquiry(self, rule, partner, user, deadline, *, done=None, outcome=False):
         """An inquiry activity as a rule's job schedules it (open), or done on
         `done` (archived, as marking it done leaves it)."""

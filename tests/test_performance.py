@@ -241,17 +241,8 @@ class TestPerformance(VillageServiceCase):
         each with its WeChat group and `households` households to reach."""
         Partner = self.env["res.partner"]
         managers = self.manager_a | self.manager_a2
-        villages = Partner.create(
-            [
-                {
-                    "name": f"Perf Outage Village {households}-{n}",
-                    "village_kind": "village",
-                    "village_parent_id": self.township_a.id,
-                    "village_station_id": self.station_a.id,
-                    "village_manager_id": managers[n % 2].id,
-                }
-                for n in range(count)
-            ]
+        villages = self._station_a_villages(
+            f"Perf Outage Village {households}", [managers[n % 2] for n in range(count)]
         )
         Partner.create(
             [
@@ -427,18 +418,7 @@ class TestPerformance(VillageServiceCase):
         manager = new_test_user(self.env, login="vs_perf_create", groups=USER, tz="Asia/Shanghai")
         self.station_a.user_ids = [Command.link(manager.id)]
         Partner = self.env["res.partner"]
-        villages = Partner.create(
-            [
-                {
-                    "name": f"Create village {n}",
-                    "village_kind": "village",
-                    "village_parent_id": self.township_a.id,
-                    "village_station_id": self.station_a.id,
-                    "village_manager_id": manager.id,
-                }
-                for n in range(3)
-            ]
-        )
+        villages = self._station_a_villages("Create village", [manager] * 3)
         Ticket = self.env["helpdesk.ticket"].with_user(manager)
 
         def batch_queries(tag, households):
@@ -505,23 +485,11 @@ class TestPerformance(VillageServiceCase):
         (the problems' three in one) on the manager's villages and their own
         assignments, and the labels of each section are read at once."""
         day = self.today + timedelta(days=30)
-        Partner = self.env["res.partner"]
         counts = {}
         for login, villages_count, problems in (("vs_perf_list_small", 1, 5), ("vs_perf_list_big", 5, 50)):
             manager = new_test_user(self.env, login=login, groups=USER, tz="Asia/Shanghai")
             self.station_a.user_ids = [Command.link(manager.id)]
-            villages = Partner.create(
-                [
-                    {
-                        "name": f"Work list village {login} {n}",
-                        "village_kind": "village",
-                        "village_parent_id": self.township_a.id,
-                        "village_station_id": self.station_a.id,
-                        "village_manager_id": manager.id,
-                    }
-                    for n in range(villages_count)
-                ]
-            )
+            villages = self._station_a_villages(f"Work list village {login}", [manager] * villages_count)
             # overdue on the day, and due on the day
             self._work_list_problems(manager, villages, problems, day - timedelta(days=3))
             self._work_list_problems(manager, villages, problems, day)
@@ -547,18 +515,7 @@ class TestPerformance(VillageServiceCase):
         for n in range(13):
             managers |= new_test_user(self.env, login=f"vs_perf_inquiry_{n}", groups=USER, tz="Asia/Shanghai")
         self.station_a.user_ids = [Command.link(manager.id) for manager in managers]
-        villages = Partner.create(
-            [
-                {
-                    "name": f"Perf inquiry village {n}",
-                    "village_kind": "village",
-                    "village_parent_id": self.township_a.id,
-                    "village_station_id": self.station_a.id,
-                    "village_manager_id": manager.id,
-                }
-                for n, manager in enumerate(managers)
-            ]
-        )
+        villages = self._station_a_villages("Perf inquiry village", managers)
         # 10 households in each of the first 2 villages, 1 in each of the next 10 (and the warm-up's)
         households = Partner.create(
             [
