@@ -151,6 +151,26 @@ class TestStationFiguresRpc(VillageRpcMixin, HttpCase, VillageServiceCase):
             for name in ("dash_total_collected", "village_count", "agreement_coverage"):
                 self.assertRefused(self.rpc("helpdesk.ticket.team", "read", self.station_a.ids, [name]))
 
+    def test_figure_field_check_is_odoos_group_check(self):
+        """The stations answer the figures' group check themselves (once per
+        figure read, without parsing): the same answer as Odoo's has_groups()
+        for every kind of user, for reading and for writing, and for the views
+        (fields_get); the superuser passes."""
+        Team = self.env["helpdesk.ticket.team"]
+        users = self.bureau_user | self.head_a | self.manager_a | self.manager_b | self.plain_user | self.portal_a1
+        figures = [Team._fields[name] for name in FIGURE_FIELDS]
+        self.assertTrue(all(field.groups == "village_service.group_village_user" for field in figures))
+        for user in users:
+            stations = self.station_a.with_user(user)
+            expected = user.has_groups("village_service.group_village_user")
+            self.assertEqual(expected, user in (self.bureau_user | self.head_a | self.manager_a | self.manager_b))
+            for field in figures:
+                for operation in ("read", "write"):
+                    self.assertEqual(stations._has_field_access(field, operation), expected, (user.login, field.name))
+            if user.has_group("base.group_user"):  # fields_get: internal users (portal users get an AccessError)
+                self.assertEqual(set(FIGURE_FIELDS) <= set(stations.fields_get(FIGURE_FIELDS)), expected, user.login)
+        self.assertTrue(self.station_a.sudo()._has_field_access(figures[0], "read"))
+
     def test_account_manager_reads_what_their_rules_show(self):
         """Reader's rights, not sudo(): an account manager of station A counts
         the villages they manage, not their colleague's."""
