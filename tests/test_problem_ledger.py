@@ -457,8 +457,9 @@ class TestLedgerStatistics(LedgerCase):
             self.env.invalidate_all()
             before = self.cr.sql_log_count
             with patch.object(Xlsx, "_ledger_chunk_size", chunk_size):
-                Report._render("village_service.closeout_ledger_xlsx", self.station_a.ids, data)
+                content, _kind = Report._render("village_service.closeout_ledger_xlsx", self.station_a.ids, data)
             counts[chunk_size] = self.cr.sql_log_count - before
+            self.assertEqual(openpyxl.load_workbook(io.BytesIO(content)).worksheets[1].max_row, 76)  # 75 rows
         per_chunk = (counts[25] - counts[75]) // 2
         self.assertEqual(counts[15] - counts[25], 2 * per_chunk, counts)
         # a chunk: its problems, the names of their 4 links (the users' through their partners)
