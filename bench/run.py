@@ -213,12 +213,41 @@ class Bench:
         )
 
     def dashboard_floor_sql(self):
-        """The floor of the dashboard: its five aggregates (tickets, meetings of
-        the week, inquiries due, open demand, households to reach) by hand."""
-        self.station_floor_sql()
+        """The floor of the dashboard: its 13 figures by hand, as it defines
+        them (the week's and cumulative ticket figures of the service area's
+        days, overdue as the ledger defines it, the meetings of the week, the
+        inquiries due and overdue, the demand counted on the grid, the
+        households to reach), without record rules: two queries."""
         stations = tuple(self.stations.ids)
         Area = self.env["village.service.area"]
-        week_start = Area._day_start(self.today - timedelta(days=self.today.weekday()))
+        today = Area._today()
+        week = Area._day_start(today - timedelta(days=today.weekday()))
+        end = Area._day_start(today + timedelta(days=1))
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT team_id,
+                       COUNT(*) FILTER (WHERE create_date >= %(week)s),
+                       COUNT(*) FILTER (WHERE date_planned >= %(week)s AND date_planned < %(end)s),
+                       COUNT(*) FILTER (WHERE date_rectified >= %(week)s AND date_rectified < %(end)s),
+                       COUNT(*) FILTER (WHERE date_closeout >= %(week)s AND date_closeout < %(end)s),
+                       COUNT(*),
+                       COUNT(*) FILTER (WHERE date_planned < %(end)s),
+                       COUNT(*) FILTER (WHERE date_rectified < %(end)s),
+                       COUNT(*) FILTER (WHERE date_closeout < %(end)s),
+                       COUNT(*) FILTER (WHERE closeout_state IN ('open', 'planned')
+                                          AND rectification_deadline < %(today)s)
+                  FROM helpdesk_ticket
+                 WHERE team_id IN %(stations)s AND active AND create_date < %(end)s
+              GROUP BY team_id
+                """,
+                stations=stations,
+                week=week,
+                end=end,
+                today=today,
+            )
+        )
+        self.env.cr.fetchall()
         self.env.cr.execute(
             SQL(
                 """
@@ -230,6 +259,7 @@ class Bench:
                 UNION ALL
                 (SELECT 'demand', station_id, NULL, SUM(power_demand_kw)::float FROM crm_lead
                   WHERE active AND station_id IN %(stations)s AND won_status IS DISTINCT FROM 'lost'
+                    AND power_demand_adds_load AND power_demand_duplicate_of_id IS NULL
                   GROUP BY station_id)
                 UNION ALL
                 (SELECT 'reach', r.station_id, NULL, COUNT(*)::float FROM village_outage_reach r
@@ -238,7 +268,7 @@ class Bench:
                     AND n.date_start > NOW() AT TIME ZONE 'UTC' GROUP BY r.station_id)
                 """,
                 stations=stations,
-                week=week_start,
+                week=week,
                 inquiries=self.env["village.inquiry"]._table_query,
             )
         )
