@@ -32,7 +32,9 @@ class TestDemoCounty(TransactionCase):
         cls.tucheng = cls.env.ref(TUCHENG)
         # the demo's dates are relative to the day it was installed
         # (demo/village_demo.py): that day in the service area, which is not
-        # today for a database installed before midnight there and tested after
+        # today for a database installed before midnight there and tested
+        # after (an install that itself straddles that midnight dates its
+        # records over two days, the demo's XML as much as its generator)
         Area = cls.env["village.service.area"]
         cls.install_day = pytz.utc.localize(cls.tucheng.create_date).astimezone(pytz.timezone(Area._tz())).date()
         cls.today = Area._today()
