@@ -246,6 +246,7 @@ class HelpdeskTicketTeam(models.Model):
         for team in self:
             team.grid_over_threshold_count = counts.get(team.id, 0)
 
+    @api.readonly
     def action_view_areas_over_threshold(self):
         self.ensure_one()
         Area = self.env["village.transformer.area"]

@@ -29,6 +29,7 @@ READONLY = {
         "action_view_agreements",
         "action_open_ledger",
         "action_open_overdue",
+        "action_view_areas_over_threshold",
     ],
     "res.partner": [
         "action_view_village_households",
